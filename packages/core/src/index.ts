@@ -1,0 +1,25 @@
+/**
+ * @saddle/core: tensors, primitives, autodiff, backends and linear algebra. Zero runtime
+ * dependencies; runs in Node and in the browser. This barrel is the public API.
+ */
+export * from "./tensor/dtype.js";
+export * from "./tensor/shape.js";
+export * from "./tensor/tensor.js";
+export { Rng } from "./tensor/rng.js";
+export * from "./tensor/random.js";
+export { PRIMS, UNARY_PRIMS, BINARY_PRIMS, type Prim, type PrimParams, type UnaryPrim, type BinaryPrim } from "./prim/primitives.js";
+export { bind } from "./prim/bind.js";
+export { shapeRules, type ShapeRule } from "./prim/shape-rules.js";
+export { vjpRules, type VjpRule } from "./prim/vjp-rules.js";
+export * from "./ops/elementwise.js";
+export * from "./ops/movement.js";
+export * from "./ops/reduce.js";
+export * from "./ops/matmul.js";
+export * from "./ops/nn.js";
+export * from "./tree.js";
+export { vjp, grad, valueAndGrad, valueAndGradWithAux, jvp, hvp, jacobian, hessian, treeVdot } from "./autodiff/transforms.js";
+export { noGrad, isRecording } from "./autodiff/trace-state.js";
+export type { Backend, Kernel, KernelArgs, KernelTable, FullKernelTable, LinalgKernels, EighResult, SvdResult, QrResult, ReferenceBackend } from "./backend/backend.js";
+export { registerBackend, setBackend, getBackend, withBackend, listBackends, kernelFor, linalgFor, reference } from "./backend/registry.js";
+export { referenceKernels, unaryFns, binaryFns } from "./backend/reference/kernels.js";
+export * as linalg from "./linalg/index.js";

@@ -1,0 +1,38 @@
+import { allocate } from "../tensor/dtype.js";
+import { sizeOf } from "../tensor/shape.js";
+import { Tensor, newNodeId } from "../tensor/tensor.js";
+import { kernelFor } from "../backend/registry.js";
+import type { Prim, PrimParams } from "./primitives.js";
+import { shapeRules } from "./shape-rules.js";
+import { isRecording } from "../autodiff/trace-state.js";
+
+/**
+ * Applies primitive `p` to `inputs`: checks dtypes, computes the output shape from the shape
+ * rule, allocates the output, runs the active backend's kernel (reference fallback), and records
+ * a graph node when differentiation is in progress and an input is on the graph.
+ */
+export function bind<P extends Prim>(p: P, inputs: readonly Tensor[], params: PrimParams[P]): Tensor {
+  const dtype = inputs[0].dtype;
+  if (p !== "cast") {
+    for (let i = 1; i < inputs.length; i++) {
+      if (inputs[i].dtype !== dtype) {
+        throw new TypeError(`${p}: input ${i} is ${inputs[i].dtype} but input 0 is ${dtype}; cast one of them (cast(x, '${dtype}'))`);
+      }
+    }
+  }
+  const shapes = inputs.map((t) => t.shape);
+  const outShape = shapeRules[p](shapes, params);
+  const outDtype = p === "cast" ? (params as PrimParams["cast"]).dtype : dtype;
+  let data;
+  if (p === "reshape" || (p === "cast" && outDtype === dtype)) {
+    data = inputs[0].data; // views: tensors are immutable, so sharing the buffer is safe
+  } else {
+    data = allocate(outDtype, sizeOf(outShape));
+    kernelFor(p)({ inputs: inputs.map((t) => t.data), shapes, params, out: data, outShape });
+  }
+  const out = new Tensor(data, outShape);
+  if (isRecording() && inputs.some((t) => t.node !== null)) {
+    out.node = { id: newNodeId(), prim: p, inputs, params };
+  }
+  return out;
+}
