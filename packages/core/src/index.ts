@@ -23,3 +23,9 @@ export type { Backend, Kernel, KernelArgs, KernelTable, FullKernelTable, LinalgK
 export { registerBackend, setBackend, getBackend, withBackend, listBackends, kernelFor, linalgFor, reference } from "./backend/registry.js";
 export { referenceKernels, unaryFns, binaryFns } from "./backend/reference/kernels.js";
 export * as linalg from "./linalg/index.js";
+export * from "./models/index.js";
+export * from "./optim/index.js";
+export * from "./data/index.js";
+export * from "./probes/index.js";
+export * from "./theory/index.js";
+export * from "./train/index.js";

@@ -1,0 +1,2 @@
+// Barrel for theory/; each concept lives in its own file and is re-exported here.
+export {};
