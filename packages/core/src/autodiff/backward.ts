@@ -34,20 +34,23 @@ export function backward(outputs: readonly Tensor[], cotangents: readonly Tensor
     tensorOf.set(n, t);
     stack.push([t, 0]);
   };
-  for (const o of outputs) push(o);
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const n = top[0].node as Node;
-    const expand = !leafNodes.has(n);
-    if (expand && top[1] < n.inputs.length) {
-      push(n.inputs[top[1]++]);
-      continue;
+  // One root at a time: a node still on the stack is then always an ancestor of the top, so
+  // every input of a finished node is finished before it.
+  for (const o of outputs) {
+    push(o);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const n = top[0].node as Node;
+      if (!leafNodes.has(n) && top[1] < n.inputs.length) {
+        push(n.inputs[top[1]++]);
+        continue;
+      }
+      stack.pop();
+      let dep = leafNodes.has(n);
+      if (!dep) for (const inp of n.inputs) if (inp.node !== null && depends.get(inp.node) === true) dep = true;
+      depends.set(n, dep);
+      order.push(n);
     }
-    stack.pop();
-    let dep = leafNodes.has(n);
-    if (!dep) for (const inp of n.inputs) if (inp.node !== null && depends.get(inp.node) === true) dep = true;
-    depends.set(n, dep);
-    order.push(n);
   }
 
   const cts = new Map<Node, Tensor>();
