@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "@saddle/core": src("./packages/core/src/index.ts"),
+      "@saddle/native": src("./packages/native/src/index.ts"),
     },
   },
   test: {

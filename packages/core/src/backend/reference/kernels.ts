@@ -33,7 +33,9 @@ export const binaryFns: { [P in BinaryPrim]: (a: number, b: number) => number } 
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: (a, b) => a ** b,
+  // C99/IEEE 754 pow (as LAPACK-era libraries and PyTorch): pow(1, y) = 1 and pow(-1, +-inf) = 1
+  // even where JavaScript's ** gives NaN.
+  pow: (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b),
   maximum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a >= b ? a : b),
   cmplt: (a, b) => (a < b ? 1 : 0),
   cmpeq: (a, b) => (a === b ? 1 : 0),
