@@ -20,7 +20,7 @@ export * from "./tree.js";
 export { vjp, grad, valueAndGrad, valueAndGradWithAux, jvp, hvp, jacobian, hessian, treeVdot } from "./autodiff/transforms.js";
 export { noGrad, isRecording } from "./autodiff/trace-state.js";
 export type { Backend, Kernel, KernelArgs, KernelTable, FullKernelTable, LinalgKernels, EighResult, SvdResult, QrResult, ReferenceBackend } from "./backend/backend.js";
-export { registerBackend, setBackend, getBackend, withBackend, listBackends, kernelFor, linalgFor, reference } from "./backend/registry.js";
+export { registerBackend, setBackend, getBackend, withBackend, listBackends, kernelFor, linalgFor, reference, activeBackend } from "./backend/registry.js";
 export { referenceKernels, unaryFns, binaryFns } from "./backend/reference/kernels.js";
 export * as linalg from "./linalg/index.js";
 export * from "./models/index.js";

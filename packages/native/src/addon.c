@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <malloc.h>
 
 /* ---- OpenBLAS / LAPACK prototypes (declared here so only the runtime library is needed) ---- */
 enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
@@ -128,6 +129,37 @@ enum { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_LT, B_EQ };
     }                                                                                                          \
   }
 
+/* SIMD loops from vecmath.c (AVX2 + libmvec); used only when the CPU has AVX2 and FMA. */
+void vec_tanh_d(const double *, double *, size_t);
+void vec_exp_d(const double *, double *, size_t);
+void vec_log_d(const double *, double *, size_t);
+void vec_sin_d(const double *, double *, size_t);
+void vec_cos_d(const double *, double *, size_t);
+void vec_tanh_f(const float *, float *, size_t);
+void vec_exp_f(const float *, float *, size_t);
+void vec_log_f(const float *, float *, size_t);
+void vec_sin_f(const float *, float *, size_t);
+void vec_cos_f(const float *, float *, size_t);
+static int have_avx2 = 0;
+
+/* Vectorised path for the transcendental unary ops; returns 0 if the op has none. Non-finite
+ * inputs (and log's non-positive ones, exp's overflow range) are recomputed by scalar libm. */
+#define VEC_PATH(T, SUF, VS)                                                                                   \
+  static int vec_unary_##VS(int op, const T *x, T *o, size_t n) {                                              \
+    if (!have_avx2 || n < 16) return 0;                                                                        \
+    switch (op) {                                                                                              \
+      case U_TANH: vec_tanh_##VS(x, o, n); for (size_t i = 0; i < n; i++) if (!isfinite(x[i])) o[i] = tanh##SUF(x[i]); break; \
+      case U_EXP: vec_exp_##VS(x, o, n); for (size_t i = 0; i < n; i++) if (!isfinite(x[i]) || !isfinite(o[i]) || o[i] == 0) o[i] = exp##SUF(x[i]); break; \
+      case U_LOG: vec_log_##VS(x, o, n); for (size_t i = 0; i < n; i++) if (!(x[i] > 0) || !isfinite(x[i])) o[i] = log##SUF(x[i]); break; \
+      case U_SIN: vec_sin_##VS(x, o, n); for (size_t i = 0; i < n; i++) if (!isfinite(x[i])) o[i] = sin##SUF(x[i]); break; \
+      case U_COS: vec_cos_##VS(x, o, n); for (size_t i = 0; i < n; i++) if (!isfinite(x[i])) o[i] = cos##SUF(x[i]); break; \
+      default: return 0;                                                                                       \
+    }                                                                                                          \
+    return 1;                                                                                                  \
+  }
+VEC_PATH(double, , d)
+VEC_PATH(float, f, f)
+
 /* unary(op, x, out) */
 static napi_value Unary(napi_env env, napi_callback_info info) {
   ARGS(3);
@@ -139,7 +171,13 @@ static napi_value Unary(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "saddle native unary: input and output differ in dtype or length");
     return NULL;
   }
-  if (ob.f32) UNARY_SWITCH(float, f) else UNARY_SWITCH(double, )
+  if (ob.f32) {
+    if (vec_unary_f(op, (const float *)xb.data, (float *)ob.data, n)) return NULL;
+    UNARY_SWITCH(float, f)
+  } else {
+    if (vec_unary_d(op, (const double *)xb.data, (double *)ob.data, n)) return NULL;
+    UNARY_SWITCH(double, )
+  }
   return NULL;
 }
 
@@ -741,6 +779,14 @@ static napi_value Config(napi_env env, napi_callback_info info) {
   } while (0)
 
 static napi_value Init(napi_env env, napi_value exports) {
+  __builtin_cpu_init();
+  /* Large tensors (MBs) are allocated and freed every training step. glibc serves such sizes
+   * with fresh mmap()s by default, so every step pays page faults on first touch. Keeping them
+   * on the heap (up to glibc's 32 MB maximum threshold) and not trimming eagerly makes
+   * steady-state steps reuse warm memory. Process-wide; measured in docs/PERFORMANCE.md. */
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+  have_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   EXPORT("unary", Unary);
   EXPORT("binary", Binary);
   EXPORT("stridedCopy", StridedCopy);

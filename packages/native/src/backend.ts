@@ -33,7 +33,7 @@ export function nativeKernels(addon: Addon): KernelTable {
   };
   const reduce = (op: number): Kernel<"sum" | "max"> => ({ inputs, shapes, params, out }) => {
     const shape = shapes[0];
-    if (op === 1) out.fill(-Infinity);
+    out.fill(op === 1 ? -Infinity : 0);
     const kept = stridesOf(shape.filter((_, i) => !params.axes.includes(i)));
     const strides = new Array<number>(shape.length).fill(0);
     let k = 0;
@@ -41,6 +41,7 @@ export function nativeKernels(addon: Addon): KernelTable {
     if (sizeOf(shape) > 0) addon.reduce(op, inputs[0], out, i32(shape), i32(strides));
   };
   table.sum = reduce(0);
+  // Outputs come unzeroed from `allocate`: every kernel here writes every element.
   table.max = reduce(1);
   table.reshape = ({ inputs, out }) => out.set(inputs[0]);
   table.cast = ({ inputs, out }) => addon.cast(inputs[0], out);
@@ -68,6 +69,10 @@ export function nativeKernels(addon: Addon): KernelTable {
     const n = outShape[outShape.length - 1];
     const k = transA ? sa[sa.length - 2] : sa[sa.length - 1];
     const batchShape = outShape.slice(0, -2);
+    if (k === 0) {
+      out.fill(0);
+      return;
+    }
     if (batchShape.length === 0) {
       addon.gemm(a, b, out, transA, transB, m, n, k);
       return;
@@ -97,6 +102,34 @@ export function nativeKernels(addon: Addon): KernelTable {
   return table;
 }
 
+/**
+ * Output buffers without zero-filling. Large ones come from Node's uninitialised Buffer memory
+ * (saves a full memset per step on MB-sized activations). Small ones are views carved out of
+ * 256 KiB slabs by a bump pointer: creating a view costs far less than allocating a fresh
+ * ArrayBuffer, which dominated the tiny-network step. A slab is freed by the GC once no view of
+ * it is alive (a long-lived small tensor keeps its slab alive: at most 256 KiB each).
+ */
+const SLAB_BYTES = 256 * 1024;
+const SMALL_BYTES = 32 * 1024;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabOffset = 0;
+
+function unzeroed(dtype: "f64" | "f32", size: number): Float64Array | Float32Array {
+  const bytes = size * (dtype === "f64" ? 8 : 4);
+  if (bytes > SMALL_BYTES) {
+    const buf = Buffer.allocUnsafeSlow(bytes);
+    return dtype === "f64" ? new Float64Array(buf.buffer, buf.byteOffset, size) : new Float32Array(buf.buffer, buf.byteOffset, size);
+  }
+  const aligned = (bytes + 7) & ~7;
+  if (slabOffset + aligned > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabOffset = 0;
+  }
+  const off = slabOffset;
+  slabOffset += aligned;
+  return dtype === "f64" ? new Float64Array(slab, off, size) : new Float32Array(slab, off, size);
+}
+
 /** LAPACK-backed linear algebra (float64). */
 export function nativeLinalg(addon: Addon): Partial<LinalgKernels> {
   return {
@@ -112,6 +145,7 @@ export function nativeLinalg(addon: Addon): Partial<LinalgKernels> {
 export function makeNativeBackend(addon: Addon): Backend {
   return {
     name: "native",
+    allocate: unzeroed,
     kernels: nativeKernels(addon),
     linalg: nativeLinalg(addon),
     describe: () => {

@@ -1,4 +1,4 @@
-import type { TypedArray } from "../tensor/dtype.js";
+import type { DType, TypedArray } from "../tensor/dtype.js";
 import type { Shape } from "../tensor/shape.js";
 import type { Prim, PrimParams } from "../prim/primitives.js";
 
@@ -57,6 +57,12 @@ export interface Backend {
   readonly linalg: Partial<LinalgKernels>;
   /** Facts for `saddle doctor`: library, threads, core type... */
   describe(): Record<string, string | number | boolean>;
+  /**
+   * Optional allocator for outputs of this backend's own kernels. Its buffers need not be
+   * zero-filled, so every kernel in `kernels` must write every output element. Outputs of
+   * reference (fallback) kernels are always zero-filled fresh arrays.
+   */
+  allocate?(dtype: DType, size: number): TypedArray;
   /** Number of threads used by large kernels, where the backend has threads. */
   getThreads?(): number;
   setThreads?(n: number): void;

@@ -47,6 +47,11 @@ export function reference(): ReferenceBackend {
   return referenceBackend;
 }
 
+/** The active backend (fast path for `bind`). */
+export function activeBackend(): Backend {
+  return active;
+}
+
 /** The kernel for primitive `p` on the active backend, falling back to the reference. */
 export function kernelFor<P extends Prim>(p: P): Kernel<P> {
   return (active.kernels[p] as Kernel<P> | undefined) ?? (referenceBackend.kernels[p] as Kernel<P>);

@@ -1,7 +1,8 @@
 import { allocate } from "../tensor/dtype.js";
 import { sizeOf } from "../tensor/shape.js";
 import { Tensor, newNodeId } from "../tensor/tensor.js";
-import { kernelFor } from "../backend/registry.js";
+import { activeBackend, reference } from "../backend/registry.js";
+import type { Kernel } from "../backend/backend.js";
 import type { Prim, PrimParams } from "./primitives.js";
 import { shapeRules } from "./shape-rules.js";
 import { isRecording } from "../autodiff/trace-state.js";
@@ -27,10 +28,18 @@ export function bind<P extends Prim>(p: P, inputs: readonly Tensor[], params: Pr
   if (p === "reshape" || (p === "cast" && outDtype === dtype)) {
     data = inputs[0].data; // views: tensors are immutable, so sharing the buffer is safe
   } else {
-    data = allocate(outDtype, sizeOf(outShape));
-    kernelFor(p)({ inputs: inputs.map((t) => t.data), shapes, params, out: data, outShape });
+    const backend = activeBackend();
+    const own = backend.kernels[p] as Kernel<P> | undefined;
+    const size = sizeOf(outShape);
+    if (own !== undefined) {
+      data = backend.allocate !== undefined ? backend.allocate(outDtype, size) : allocate(outDtype, size);
+      own({ inputs: inputs.map((t) => t.data), shapes, params, out: data, outShape });
+    } else {
+      data = allocate(outDtype, size);
+      (reference().kernels[p] as Kernel<P>)({ inputs: inputs.map((t) => t.data), shapes, params, out: data, outShape });
+    }
   }
-  const out = new Tensor(data, outShape);
+  const out = new Tensor(data, outShape === inputs[0].shape ? [...outShape] : outShape, null, true);
   if (isRecording() && inputs.some((t) => t.node !== null)) {
     out.node = { id: newNodeId(), prim: p, inputs, params };
   }

@@ -34,13 +34,20 @@ export class Tensor {
   readonly data: TypedArray;
   node: Node | null;
 
-  constructor(data: TypedArray, shape: Shape, node: Node | null = null) {
-    checkShape(shape);
-    if (data.length !== sizeOf(shape)) {
-      throw new RangeError(`data has ${data.length} elements but shape [${shape.join(", ")}] needs ${sizeOf(shape)}`);
+  /**
+   * `trusted` (internal) skips validation and takes ownership of `shape` without copying; used by
+   * `bind`, whose shapes come from the shape rules.
+   */
+  constructor(data: TypedArray, shape: Shape, node: Node | null = null, trusted = false) {
+    if (!trusted) {
+      checkShape(shape);
+      if (data.length !== sizeOf(shape)) {
+        throw new RangeError(`data has ${data.length} elements but shape [${shape.join(", ")}] needs ${sizeOf(shape)}`);
+      }
+      shape = [...shape];
     }
     this.data = data;
-    this.shape = Object.freeze([...shape]);
+    this.shape = Object.freeze(shape as number[]);
     this.dtype = dtypeOf(data);
     this.node = node;
   }
