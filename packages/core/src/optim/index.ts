@@ -1,2 +1,8 @@
-// Barrel for optim/; each concept lives in its own file and is re-exported here.
-export {};
+// Barrel for optim/: gradient transformations, aliases, schedules, gradient flow.
+export * from "./transform.js";
+export * from "./schedules.js";
+export * from "./blocks.js";
+export * from "./soap.js";
+export * from "./ecd.js";
+export * from "./aliases.js";
+export * from "./flow/rk45.js";
