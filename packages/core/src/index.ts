@@ -29,3 +29,4 @@ export * from "./data/index.js";
 export * from "./probes/index.js";
 export * from "./theory/index.js";
 export * from "./train/index.js";
+export * from "./conventions.js";

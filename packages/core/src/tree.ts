@@ -5,7 +5,7 @@ import { Tensor } from "./tensor/tensor.js";
  * pytrees). Models, gradients and optimizer states are trees; these utilities flatten, rebuild,
  * map and combine them. Object keys are visited in sorted order, so flattening is deterministic.
  */
-export type Tree = Tensor | readonly Tree[] | { readonly [key: string]: Tree };
+export type Tree = Tensor | readonly Tree[] | { readonly [key: string]: Tree | undefined };
 
 /** The structure of a tree with its leaves removed. */
 export type TreeDef =
@@ -23,9 +23,10 @@ export function flatten(tree: Tree): { leaves: Tensor[]; def: TreeDef } {
     }
     if (Array.isArray(t)) return { kind: "array", children: t.map((c, i) => walk(c, `${path}[${i}]`)) };
     if (t !== null && typeof t === "object") {
-      const keys = Object.keys(t).sort();
-      const obj = t as { readonly [key: string]: Tree };
-      return { kind: "object", keys, children: keys.map((k) => walk(obj[k], path ? `${path}.${k}` : k)) };
+      // Keys whose value is undefined (optional parameters that are absent) are skipped.
+      const obj = t as { readonly [key: string]: Tree | undefined };
+      const keys = Object.keys(t).filter((k) => obj[k] !== undefined).sort();
+      return { kind: "object", keys, children: keys.map((k) => walk(obj[k] as Tree, path ? `${path}.${k}` : k)) };
     }
     throw new TypeError(`tree leaf at '${path || "<root>"}' is ${t === null ? "null" : typeof t}; tree leaves must be Tensors`);
   };
@@ -63,8 +64,8 @@ export function leafPaths(tree: Tree): string[] {
     if (t instanceof Tensor) out.push(path);
     else if (Array.isArray(t)) t.forEach((c, i) => walk(c, `${path}[${i}]`));
     else {
-      const obj = t as { readonly [key: string]: Tree };
-      for (const k of Object.keys(obj).sort()) walk(obj[k], path ? `${path}.${k}` : k);
+      const obj = t as { readonly [key: string]: Tree | undefined };
+      for (const k of Object.keys(obj).filter((key) => obj[key] !== undefined).sort()) walk(obj[k] as Tree, path ? `${path}.${k}` : k);
     }
   };
   walk(tree, "");

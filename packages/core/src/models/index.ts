@@ -1,2 +1,6 @@
-// Barrel for models/; each concept lives in its own file and is re-exported here.
-export {};
+// Barrel for models/: parameter trees plus pure apply functions; parametrizations as data.
+export * from "./parametrization.js";
+export * from "./activations.js";
+export * from "./mlp.js";
+export * from "./linear-models.js";
+export * from "./coord-check.js";

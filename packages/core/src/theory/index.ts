@@ -1,2 +1,2 @@
-// Barrel for theory/; each concept lives in its own file and is re-exported here.
-export {};
+// Barrel for theory/: closed forms and solvers, each with limit tests and a simulation check.
+export * as kernels from "./kernels/index.js";

@@ -1,2 +1,3 @@
-// Barrel for train/; each concept lives in its own file and is re-exported here.
-export {};
+// Barrel for train/: the training loop and its rows.
+export * from "./rows.js";
+export * from "./loop.js";

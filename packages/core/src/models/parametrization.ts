@@ -1,0 +1,76 @@
+/**
+ * Parametrizations as data: for each weight layer l with fan-in n_l and fan-out n_{l+1}, the
+ * standard deviation of its N(0, std^2) initialisation, the forward multiplier applied to it in
+ * the model, and a learning-rate multiplier. Models read `multiplier` and `initStd`; optimizers
+ * read `lrScale` (through `lrScaleTree`). Verified by the coord check (coord-check.ts).
+ *
+ * - "sp": standard (PyTorch-like) std 1/sqrt(fan_in), multiplier 1, lr 1.
+ * - "ntk": std 1, multiplier sigma_w/sqrt(fan_in) (Jacot et al., arXiv 1806.07572).
+ * - "mup": the spectral condition (Yang, Simon & Bernstein, arXiv 2310.17813), equivalent to muP
+ *   for SGD (Yang & Hu, arXiv 2011.14522): std = (1/sqrt(fan_in)) min(1, sqrt(fan_out/fan_in)),
+ *   SGD lr multiplier fan_out/fan_in (input layer: N/d; hidden: 1; output: 1/N).
+ * - "meanfield": richness gamma0 (Bordelon & Pehlevan, arXiv 2205.09653): NTK-style hidden
+ *   layers, output multiplied by 1/(gamma0 N), learning rate multiplied by gamma0^2 N.
+ * - "output-scale": NTK parametrization with the output divided by gamma and the learning rate
+ *   multiplied by gamma^2 (lazy for small gamma, rich for large; arXiv 2410.04642 studies the
+ *   ultra-rich gamma >> 1 regime). The lr convention keeps the function-space step at t = 0 fixed.
+ * `initScale` multiplies every std (small initialisation alpha for saddle-to-saddle studies).
+ */
+export type ParametrizationKind = "sp" | "ntk" | "mup" | "meanfield" | "output-scale";
+
+export interface LayerScaling {
+  initStd: number;
+  multiplier: number;
+  lrScale: number;
+  /** Bias multiplier (NTK-style sigma_b) and init std. */
+  biasMultiplier: number;
+  biasStd: number;
+}
+
+export interface ParametrizationSpec {
+  kind: ParametrizationKind;
+  /** Layer widths [d_in, n_1, ..., n_L]; weights of layer l are (widths[l], widths[l+1]). */
+  widths: readonly number[];
+  /** sigma_w and sigma_b of the NTK-style parametrizations (default 1 and 0). */
+  sigmaW?: number;
+  sigmaB?: number;
+  /** Mean-field richness gamma0 (default 1). */
+  gamma0?: number;
+  /** Output scale gamma (default 1). */
+  gamma?: number;
+  /** Multiplies every init std (small-init alpha; default 1). */
+  initScale?: number;
+}
+
+export function parametrize(spec: ParametrizationSpec): LayerScaling[] {
+  const { kind, widths, sigmaW = 1, sigmaB = 0, gamma0 = 1, gamma = 1, initScale = 1 } = spec;
+  if (widths.length < 2 || widths.some((w) => !Number.isInteger(w) || w < 1)) {
+    throw new RangeError(`widths must be at least two positive integers, got [${widths.join(", ")}]`);
+  }
+  const kinds: ParametrizationKind[] = ["sp", "ntk", "mup", "meanfield", "output-scale"];
+  if (!kinds.includes(kind)) throw new RangeError(`parametrization '${kind}' is unknown; allowed: ${kinds.join(", ")}`);
+  const L = widths.length - 1;
+  const last = L - 1;
+  return Array.from({ length: L }, (_, l) => {
+    const fanIn = widths[l];
+    const fanOut = widths[l + 1];
+    const base: LayerScaling = { initStd: 1, multiplier: 1, lrScale: 1, biasMultiplier: 1, biasStd: 0 };
+    switch (kind) {
+      case "sp":
+        return { ...base, initStd: initScale / Math.sqrt(fanIn), biasMultiplier: 1, biasStd: 0 };
+      case "ntk":
+      case "output-scale": {
+        const out = kind === "output-scale" && l === last ? 1 / gamma : 1;
+        const lr = kind === "output-scale" ? gamma * gamma : 1;
+        return { ...base, initStd: initScale, multiplier: (out * sigmaW) / Math.sqrt(fanIn), lrScale: lr, biasMultiplier: out * sigmaB, biasStd: sigmaB === 0 ? 0 : initScale };
+      }
+      case "mup":
+        return { ...base, initStd: (initScale / Math.sqrt(fanIn)) * Math.min(1, Math.sqrt(fanOut / fanIn)), lrScale: fanOut / fanIn, biasStd: 0 };
+      case "meanfield": {
+        const n = widths[last];
+        const out = l === last ? 1 / (gamma0 * n) : sigmaW / Math.sqrt(fanIn);
+        return { ...base, initStd: initScale, multiplier: out, lrScale: gamma0 * gamma0 * n, biasMultiplier: l === last ? 0 : sigmaB, biasStd: 0 };
+      }
+    }
+  });
+}
