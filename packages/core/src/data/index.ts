@@ -1,2 +1,4 @@
-// Barrel for data/; each concept lives in its own file and is re-exported here.
-export {};
+// Barrel for data/: seeded task generators and loaders.
+export * from "./datasets.js";
+export * from "./csv.js";
+export * from "./groups.js";
