@@ -4,3 +4,7 @@ export * from "./activations.js";
 export * from "./mlp.js";
 export * from "./linear-models.js";
 export * from "./coord-check.js";
+export * from "./transformer.js";
+export * from "./rnn.js";
+export * from "./embedding.js";
+export * from "./two-layer.js";

@@ -40,6 +40,8 @@ export interface ParametrizationSpec {
   gamma?: number;
   /** Multiplies every init std (small-init alpha; default 1). */
   initScale?: number;
+  /** Per-layer extra init multipliers (one per weight layer), applied on top of initScale. */
+  layerInitScales?: readonly number[];
 }
 
 export function parametrize(spec: ParametrizationSpec): LayerScaling[] {
@@ -51,7 +53,10 @@ export function parametrize(spec: ParametrizationSpec): LayerScaling[] {
   if (!kinds.includes(kind)) throw new RangeError(`parametrization '${kind}' is unknown; allowed: ${kinds.join(", ")}`);
   const L = widths.length - 1;
   const last = L - 1;
-  return Array.from({ length: L }, (_, l) => {
+  if (spec.layerInitScales && spec.layerInitScales.length !== L) {
+    throw new RangeError(`layerInitScales has ${spec.layerInitScales.length} entries; the network has ${L} weight layers`);
+  }
+  const table = Array.from({ length: L }, (_, l): LayerScaling => {
     const fanIn = widths[l];
     const fanOut = widths[l + 1];
     const base: LayerScaling = { initStd: 1, multiplier: 1, lrScale: 1, biasMultiplier: 1, biasStd: 0 };
@@ -73,4 +78,5 @@ export function parametrize(spec: ParametrizationSpec): LayerScaling[] {
       }
     }
   });
+  return spec.layerInitScales ? table.map((s, l) => ({ ...s, initStd: s.initStd * (spec.layerInitScales as readonly number[])[l] })) : table;
 }

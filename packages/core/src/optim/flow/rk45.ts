@@ -2,6 +2,12 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { type Tree, treeToVector, vectorToTree } from "../../tree.js";
 import { valueAndGrad } from "../../autodiff/transforms.js";
 
+/** n output times spaced evenly in log between t0 > 0 and t1 (a log-spaced grid for dense output). */
+export function logTimes(t0: number, t1: number, n: number): number[] {
+  if (!(t0 > 0 && t1 > t0 && n >= 2)) throw new RangeError(`logTimes needs 0 < t0 < t1 and n >= 2, got t0=${t0}, t1=${t1}, n=${n}`);
+  return Array.from({ length: n }, (_, i) => t0 * (t1 / t0) ** (i / (n - 1)));
+}
+
 /** Right-hand side dy/dt = f(t, y) of an ODE on a flat state vector. */
 export type OdeFn = (t: number, y: Float64Array) => Float64Array;
 

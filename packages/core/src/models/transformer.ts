@@ -1,0 +1,150 @@
+import { Tensor, zeros } from "../tensor/tensor.js";
+import type { Rng } from "../tensor/rng.js";
+import { normal } from "../tensor/random.js";
+import { add, mul } from "../ops/elementwise.js";
+import { mm } from "../ops/matmul.js";
+import { reshape, slice, take, transpose } from "../ops/movement.js";
+import { sum } from "../ops/reduce.js";
+import { attention, gelu, layerNorm, crossEntropy } from "../ops/nn.js";
+import type { Model } from "./mlp.js";
+
+/** In-context regression prompts: B prompts of N (x, y) pairs and a query x_q. */
+export interface IclBatch {
+  /** (B, N, D) */
+  xs: Tensor;
+  /** (B, N) */
+  ys: Tensor;
+  /** (B, D) */
+  xq: Tensor;
+}
+
+export type LinearAttentionParams = { q: Tensor; k: Tensor; v: Tensor };
+
+/**
+ * Attention-only linear transformer for in-context linear regression, as in AGF's setting
+ * (arXiv 2506.06489): head h predicts v_h (k_h . sum_n y_n x_n)(q_h . x_q), and the output is the
+ * sum over heads (degree kappa = 3 in the parameters). Parameters q, k (H, D), v (H); init
+ * N(0, initScale^2).
+ */
+export function linearAttention(cfg: { d: number; heads: number; initScale: number }): Model<LinearAttentionParams, IclBatch> {
+  return {
+    init: (rng) => ({
+      q: normal(rng, [cfg.heads, cfg.d], { std: cfg.initScale }),
+      k: normal(rng, [cfg.heads, cfg.d], { std: cfg.initScale }),
+      v: normal(rng, [cfg.heads], { std: cfg.initScale }),
+    }),
+    apply: (p, { xs, ys, xq }) => {
+      const [b, n, d] = xs.shape;
+      const s = reshape(mm(reshape(ys, [b, 1, n]), xs), [b, d]); // (B, D): sum_n y_n x_n
+      const kp = mm(s, p.k, false, true); // (B, H)
+      const qp = mm(xq, p.q, false, true); // (B, H)
+      return sum(mul(mul(kp, qp), p.v), 1); // (B)
+    },
+  };
+}
+
+/** Unlearned per-batch attention biases (arXiv 2601.22257): beta_Q (and beta_V) of length d_head. */
+export interface AttentionBiases {
+  query?: Tensor;
+  value?: Tensor;
+}
+
+/**
+ * Samples the per-batch biases beta = mu + sigma * eps, eps ~ N(0, I), one vector shared by all
+ * heads, positions and sequences of the batch. Defaults follow the reference: mu_Q = 0.5,
+ * sigma_Q = linspace(0.05, 0.15, d_head); beta_V ~ N(mu_V, 0.05^2) when `value` is requested.
+ */
+export function sampleAttentionBiases(rng: Rng, dHead: number, { query = true, value = false, muQ = 0.5, muV = 0 } = {}): AttentionBiases {
+  const out: AttentionBiases = {};
+  if (query) {
+    const q = new Float64Array(dHead);
+    for (let i = 0; i < dHead; i++) q[i] = muQ + (dHead === 1 ? 0.1 : 0.05 + (0.1 * i) / (dHead - 1)) * rng.nextNormal();
+    out.query = new Tensor(q, [dHead]);
+  }
+  if (value) {
+    const v = new Float64Array(dHead);
+    for (let i = 0; i < dHead; i++) v[i] = muV + 0.05 * rng.nextNormal();
+    out.value = new Tensor(v, [dHead]);
+  }
+  return out;
+}
+
+export type TransformerBlock = { wqkv: Tensor; bqkv: Tensor; wo: Tensor; bo: Tensor; w1: Tensor; b1: Tensor; w2: Tensor; b2: Tensor };
+export type TransformerParams = { embed: Tensor; pos: Tensor; blocks: TransformerBlock[]; unembed: Tensor };
+
+export interface TransformerConfig {
+  vocab: number;
+  dModel: number;
+  heads: number;
+  layers: number;
+  /** Maximum sequence length (positional embeddings). */
+  seqLen: number;
+  mlpRatio?: number;
+  initStd?: number;
+}
+
+/** Token ids for a batch of sequences, and optional per-batch biases. */
+export interface TokenBatch {
+  /** (B * T) token ids, row-major (B, T). */
+  tokens: Int32Array;
+  batch: number;
+  biases?: AttentionBiases;
+}
+
+/**
+ * A small pre-layer-norm softmax transformer (GPT-style): token and positional embeddings,
+ * causal multi-head attention with learned q/k/v biases plus optional unlearned per-batch query and
+ * value biases, a GELU MLP, layer norm without affine parameters, and an untied unembedding.
+ * apply returns logits (B, T, vocab).
+ */
+export function transformer(cfg: TransformerConfig): Model<TransformerParams, TokenBatch> & { loss(p: TransformerParams, batch: TokenBatch, targets: Int32Array): Tensor } {
+  const { vocab, dModel: d, heads, layers, seqLen } = cfg;
+  if (d % heads !== 0) throw new RangeError(`dModel (${d}) must be divisible by heads (${heads})`);
+  const dh = d / heads;
+  const hidden = (cfg.mlpRatio ?? 4) * d;
+  const std = cfg.initStd ?? 0.02;
+  const model: Model<TransformerParams, TokenBatch> = {
+    init: (rng) => ({
+      embed: normal(rng, [vocab, d], { std }),
+      pos: normal(rng, [seqLen, d], { std }),
+      blocks: Array.from({ length: layers }, () => ({
+        wqkv: normal(rng, [d, 3 * d], { std }),
+        bqkv: zeros([3 * d]),
+        wo: normal(rng, [d, d], { std: std / Math.sqrt(2 * layers) }),
+        bo: zeros([d]),
+        w1: normal(rng, [d, hidden], { std }),
+        b1: zeros([hidden]),
+        w2: normal(rng, [hidden, d], { std: std / Math.sqrt(2 * layers) }),
+        b2: zeros([d]),
+      })),
+      unembed: normal(rng, [d, vocab], { std }),
+    }),
+    apply: (p, { tokens, batch, biases }) => {
+      const t = tokens.length / batch;
+      if (!Number.isInteger(t) || t > seqLen) throw new RangeError(`tokens: ${tokens.length} ids do not form ${batch} sequences of length <= ${seqLen}`);
+      let h = add(reshape(take(p.embed, tokens, 0), [batch, t, d]), slice(p.pos, [[0, t]])); // (B, T, d)
+      for (const blk of p.blocks) {
+        const x = layerNorm(h);
+        const qkv = add(mm(x, blk.wqkv), blk.bqkv); // (B, T, 3d)
+        const split = (i: number) => transpose(reshape(slice(qkv, [null, null, [i * d, (i + 1) * d]]), [batch, t, heads, dh]), [0, 2, 1, 3]); // (B, H, T, dh)
+        let q = split(0);
+        const k = split(1);
+        let v = split(2);
+        if (biases?.query) q = add(q, biases.query);
+        if (biases?.value) v = add(v, biases.value);
+        const a = reshape(transpose(attention(q, k, v, { causal: true }), [0, 2, 1, 3]), [batch, t, d]); // (B, T, d)
+        h = add(h, add(mm(a, blk.wo), blk.bo));
+        const y = layerNorm(h);
+        h = add(h, add(mm(gelu(add(mm(y, blk.w1), blk.b1)), blk.w2), blk.b2));
+      }
+      return mm(layerNorm(h), p.unembed); // (B, T, vocab)
+    },
+  };
+  return {
+    ...model,
+    loss: (p, batch, targets) => {
+      const logits = model.apply(p, batch);
+      return crossEntropy(reshape(logits, [targets.length, vocab]), targets);
+    },
+  };
+}
