@@ -8,6 +8,7 @@ export default defineConfig({
     alias: {
       "@saddle/core": src("./packages/core/src/index.ts"),
       "@saddle/native": src("./packages/native/src/index.ts"),
+      "@saddle/experiments": src("./packages/experiments/src/index.ts"),
     },
   },
   test: {

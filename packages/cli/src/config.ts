@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import type { ZodError, ZodType } from "zod";
+import type { Experiment } from "@saddle/experiments";
+import { UsageError, didYouMean } from "./errors.js";
+
+/** The keys an experiment's schema accepts (zod object shape, seen through refinements). */
+export function configKeys(e: Experiment): string[] {
+  let s: unknown = e.schema;
+  for (let i = 0; i < 5 && s && typeof s === "object"; i++) {
+    const def = (s as { _def?: { shape?: () => Record<string, unknown>; schema?: unknown; innerType?: unknown } })._def;
+    if (def?.shape) return Object.keys(def.shape());
+    s = def?.schema ?? def?.innerType;
+  }
+  return Object.keys(e.presets.quick);
+}
+
+/** Parses one `--set key=value`: the value as JSON when it parses (numbers, arrays, booleans), else a string. */
+export function parseAssignment(arg: string): [string, unknown] {
+  const eq = arg.indexOf("=");
+  if (eq <= 0) throw new UsageError(`--set '${arg}' is not of the form key=value`);
+  const key = arg.slice(0, eq).trim();
+  const raw = arg.slice(eq + 1).trim();
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    if (/^[-+0-9.e,\s]+$/i.test(raw) && raw.includes(",")) value = raw.split(",").map(Number);
+  }
+  return [key, value];
+}
+
+/** Reads a YAML or JSON config file; errors name the file and what is wrong. */
+export function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read config file '${path}': ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new UsageError(`config file '${path}' is not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new UsageError(`config file '${path}' must hold a mapping of config keys to values, got ${Array.isArray(data) ? "a list" : typeof data}`);
+  }
+  return data as Record<string, unknown>;
+}
+
+function describeZodError(err: ZodError, cfg: Record<string, unknown>): string {
+  return err.issues
+    .map((iss) => {
+      const path = iss.path.join(".") || "(config)";
+      const value = iss.path.length ? JSON.stringify(iss.path.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)?.[k], cfg)) : "";
+      return `config key '${path}'${value !== undefined && value !== "" ? ` = ${value}` : ""}: ${iss.message}`;
+    })
+    .join("; ");
+}
+
+/**
+ * The validated config of a run: preset, then the config file, then --set overrides. Unknown keys
+ * are rejected with the nearest valid name; invalid values name the key, the value and the rule.
+ */
+export function buildConfig(e: Experiment, opts: { preset: string; file?: string; set?: string[] }): Record<string, unknown> {
+  const presets = Object.keys(e.presets);
+  const preset = (e.presets as Record<string, Record<string, unknown>>)[opts.preset];
+  if (!preset) throw new UsageError(`preset '${opts.preset}' is unknown for ${e.id}; allowed: ${presets.join(", ")}${didYouMean(opts.preset, presets)}`);
+  const keys = configKeys(e);
+  const merged: Record<string, unknown> = { ...preset };
+  const apply = (k: string, v: unknown, where: string) => {
+    if (!keys.includes(k)) throw new UsageError(`unknown config key '${k}' (${where}) for ${e.id}${didYouMean(k, keys)}; valid keys: ${keys.join(", ")}`);
+    merged[k] = v;
+  };
+  if (opts.file) for (const [k, v] of Object.entries(readConfigFile(opts.file))) apply(k, v, `in ${opts.file}`);
+  for (const a of opts.set ?? []) {
+    const [k, v] = parseAssignment(a);
+    apply(k, v, "--set");
+  }
+  const r = (e.schema as ZodType).safeParse(merged);
+  if (!r.success) throw new UsageError(describeZodError(r.error as ZodError, merged));
+  return r.data as Record<string, unknown>;
+}

@@ -1,0 +1,103 @@
+import { createRequire } from "node:module";
+
+/** The slice of ECharts' API used here (its bundled typings do not resolve under NodeNext). */
+interface EChartsInstance {
+  setOption(option: Record<string, unknown>): void;
+  renderToSVGString(): string;
+  dispose(): void;
+}
+const echarts = createRequire(import.meta.url)("echarts") as {
+  init(dom: null, theme: null, opts: { renderer: "svg"; ssr: true; width: number; height: number }): EChartsInstance;
+};
+import { Resvg } from "@resvg/resvg-js";
+
+/** One line of a figure: (x, y) points; theory lines are dashed; bands are mean +- std. */
+export interface Series {
+  name: string;
+  points: [number, number][];
+  dashed?: boolean;
+  band?: { lower: [number, number][]; upper: [number, number][] };
+}
+
+export interface FigureOptions {
+  title?: string;
+  xLabel: string;
+  yLabel: string;
+  logx?: boolean;
+  logy?: boolean;
+  width?: number;
+  height?: number;
+}
+
+/** Axis tick labels: plain for moderate magnitudes, 1e-8 style otherwise. */
+function tick(v: number): string {
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(6)));
+  const [m, e] = v.toExponential().split("e");
+  const mm = Number(Number(m).toPrecision(3));
+  return mm === 1 ? `1e${Number(e)}` : `${mm}e${Number(e)}`;
+}
+
+const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
+
+/**
+ * Renders a line figure to SVG with ECharts' server-side renderer (no DOM): log axes, theory
+ * dashed over simulation in the same colour, mean +- std bands as shaded areas, labelled axes.
+ * Points that a log axis cannot show (<= 0, non-finite) are dropped.
+ */
+export function renderSvg(series: Series[], opts: FigureOptions): string {
+  const keep = ([x, y]: [number, number]) => Number.isFinite(x) && Number.isFinite(y) && (!opts.logx || x > 0) && (!opts.logy || y > 0);
+  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: opts.width ?? 720, height: opts.height ?? 440 });
+  const lines: Record<string, unknown>[] = [];
+  series.forEach((s, i) => {
+    const color = PALETTE[Math.floor(i / 1) % PALETTE.length];
+    const base = s.name.replace(/ \(theory\)$/, "").replace(/^theory$/, series[0]?.name ?? "");
+    const idx = Math.max(0, series.findIndex((o) => o.name.replace(/ \(theory\)$/, "") === base));
+    const c = PALETTE[idx % PALETTE.length] ?? color;
+    if (s.band) {
+      lines.push({ type: "line", name: `${s.name} band`, data: s.band.lower.filter(keep), stack: `band${i}`, symbol: "none", lineStyle: { opacity: 0 }, silent: true });
+      const upper = s.band.upper.filter(keep);
+      const lower = s.band.lower.filter(keep);
+      lines.push({ type: "line", name: `${s.name} +-std`, data: upper.map(([x, y], j) => [x, y - (lower[j]?.[1] ?? y)]), stack: `band${i}`, symbol: "none", lineStyle: { opacity: 0 }, areaStyle: { color: c, opacity: 0.18 }, silent: true });
+    }
+    lines.push({ type: "line", name: s.name, data: s.points.filter(keep), showSymbol: false, symbol: "none", lineStyle: { type: s.dashed ? "dashed" : "solid", width: s.dashed ? 2 : 1.6, color: s.dashed && series.length <= 2 ? "#111111" : c }, itemStyle: { color: s.dashed && series.length <= 2 ? "#111111" : c } });
+  });
+  chart.setOption({
+    animation: false,
+    backgroundColor: "#ffffff",
+    title: opts.title ? { text: opts.title, left: "center", textStyle: { fontSize: 14, fontFamily: "sans-serif" } } : undefined,
+    legend: { bottom: 0, data: series.map((s) => s.name), textStyle: { fontFamily: "sans-serif" } },
+    grid: { left: 90, right: 30, top: opts.title ? 50 : 30, bottom: 90 },
+    xAxis: { type: opts.logx ? "log" : "value", name: opts.xLabel, nameLocation: "middle", nameGap: 30, scale: !opts.logx, axisLabel: { fontFamily: "sans-serif", formatter: tick } },
+    yAxis: { type: opts.logy ? "log" : "value", name: opts.yLabel, nameLocation: "middle", nameGap: 68, scale: !opts.logy, axisLabel: { fontFamily: "sans-serif", formatter: tick } },
+    series: lines,
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}
+
+/** Rasterises an SVG to PNG (resvg). */
+export function svgToPng(svg: string, width = 1440): Buffer {
+  const r = new Resvg(svg, { fitTo: { mode: "width", value: width }, background: "white", font: { loadSystemFonts: true, defaultFontFamily: "sans-serif" } });
+  return Buffer.from(r.render().asPng());
+}
+
+/** Mean and standard deviation across curves sampled at the same x values. */
+export function meanStd(curves: [number, number][][]): { mean: [number, number][]; lower: [number, number][]; upper: [number, number][] } {
+  const n = Math.min(...curves.map((c) => c.length));
+  const mean: [number, number][] = [];
+  const lower: [number, number][] = [];
+  const upper: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const ys = curves.map((c) => c[i][1]);
+    const m = ys.reduce((a, b) => a + b, 0) / ys.length;
+    const sd = Math.sqrt(ys.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(ys.length - 1, 1));
+    const x = curves[0][i][0];
+    mean.push([x, m]);
+    lower.push([x, m - sd]);
+    upper.push([x, m + sd]);
+  }
+  return { mean, lower, upper };
+}

@@ -1,0 +1,221 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import type { Row } from "@saddle/core";
+
+/** Run statuses. A run whose process died while running is found stale and becomes "interrupted". */
+export type RunStatus = "queued" | "running" | "done" | "failed" | "interrupted";
+
+export interface RunRecord {
+  id: string;
+  experiment: string;
+  config: Record<string, unknown>;
+  seed: number;
+  preset: string | null;
+  status: RunStatus;
+  reason: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  heartbeat_at: string | null;
+  pid: number | null;
+  host: string | null;
+  backend: string | null;
+  code_version: string | null;
+}
+
+/** Ordered schema migrations; the store records the version it reached in `schema_version`. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE runs (
+     id TEXT PRIMARY KEY, experiment TEXT NOT NULL, config TEXT NOT NULL, seed INTEGER NOT NULL,
+     preset TEXT, status TEXT NOT NULL CHECK (status IN ('queued','running','done','failed','interrupted')),
+     reason TEXT, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, heartbeat_at TEXT,
+     pid INTEGER, host TEXT, backend TEXT, code_version TEXT);
+   CREATE TABLE metrics (run TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, step REAL NOT NULL,
+     t REAL NOT NULL, probe TEXT NOT NULL, key TEXT NOT NULL, value REAL, source TEXT NOT NULL DEFAULT 'sim');
+   CREATE INDEX metrics_run ON metrics(run, probe, key, step);
+   CREATE TABLE artifacts (run TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, name TEXT NOT NULL,
+     kind TEXT NOT NULL, created_at TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (run, name));
+   CREATE TABLE claims (run TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, claim TEXT NOT NULL,
+     statement TEXT NOT NULL, theory REAL, measured REAL, tolerance REAL, rel_error REAL, pass INTEGER NOT NULL,
+     PRIMARY KEY (run, claim));`,
+];
+
+/** Seconds without a heartbeat after which a running run of another host is considered dead. */
+export const STALE_AFTER_S = 120;
+
+const now = () => new Date().toISOString();
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Saddle's run store: one SQLite file in WAL mode (concurrent readers, one writer at a time with
+ * a busy timeout, so parallel runs can share it). Opening it applies pending migrations and marks
+ * stale runs interrupted: a 'running' run whose process is gone (same host) or whose heartbeat is
+ * older than STALE_AFTER_S (another host).
+ */
+export class Store {
+  readonly db: Database.Database;
+  readonly path: string;
+
+  constructor(path: string) {
+    this.path = resolve(path);
+    mkdirSync(dirname(this.path), { recursive: true });
+    try {
+      this.db = new Database(this.path);
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("busy_timeout = 10000");
+      this.db.pragma("foreign_keys = ON");
+      this.db.pragma("synchronous = NORMAL");
+    } catch (e) {
+      throw new Error(`cannot open the run store at ${this.path}: ${(e as Error).message}. Use --store or SADDLE_STORE to choose another file.`);
+    }
+    this.migrate();
+    this.markStale();
+  }
+
+  private migrate(): void {
+    this.db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    const row = this.db.prepare("SELECT version FROM schema_version").get() as { version: number } | undefined;
+    let version = row?.version ?? 0;
+    if (version > MIGRATIONS.length) throw new Error(`the run store ${this.path} has schema version ${version}, newer than this Saddle (${MIGRATIONS.length}); upgrade Saddle`);
+    const tx = this.db.transaction(() => {
+      for (; version < MIGRATIONS.length; version++) this.db.exec(MIGRATIONS[version]);
+      this.db.prepare("DELETE FROM schema_version").run();
+      this.db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(version);
+    });
+    tx.immediate();
+  }
+
+  /** Marks dead 'running' runs interrupted; returns their ids. */
+  markStale(): string[] {
+    const host = hostname();
+    const running = this.db.prepare("SELECT id, pid, host, heartbeat_at FROM runs WHERE status = 'running'").all() as { id: string; pid: number | null; host: string | null; heartbeat_at: string | null }[];
+    const stale = running.filter((r) => {
+      if (r.host === host && r.pid !== null) return !processAlive(r.pid);
+      const hb = r.heartbeat_at ? Date.parse(r.heartbeat_at) : 0;
+      return Date.now() - hb > STALE_AFTER_S * 1000;
+    });
+    const upd = this.db.prepare("UPDATE runs SET status = 'interrupted', reason = ?, finished_at = ? WHERE id = ? AND status = 'running'");
+    for (const r of stale) upd.run("the process running it died (found stale)", now(), r.id);
+    return stale.map((r) => r.id);
+  }
+
+  newRunId(experiment: string): string {
+    const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
+    const rand = randomBytes(3).toString("hex"); // identifies the run only; never used as data
+    return `${experiment}-${stamp}-${rand}`;
+  }
+
+  createRun(r: { id: string; experiment: string; config: Record<string, unknown>; seed: number; preset: string | null; backend: string; codeVersion: string }): void {
+    this.db.prepare(
+      "INSERT INTO runs (id, experiment, config, seed, preset, status, created_at, started_at, heartbeat_at, pid, host, backend, code_version) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
+    ).run(r.id, r.experiment, JSON.stringify(r.config), r.seed, r.preset, now(), now(), now(), process.pid, hostname(), r.backend, r.codeVersion);
+  }
+
+  /** Takes a run over for resumption (status back to running, owned by this process). */
+  reopenRun(id: string): void {
+    this.db.prepare("UPDATE runs SET status = 'running', reason = NULL, finished_at = NULL, pid = ?, host = ?, heartbeat_at = ? WHERE id = ?").run(process.pid, hostname(), now(), id);
+  }
+
+  heartbeat(id: string): void {
+    this.db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ?").run(now(), id);
+  }
+
+  finishRun(id: string, status: RunStatus, reason: string | null): void {
+    this.db.prepare("UPDATE runs SET status = ?, reason = ?, finished_at = ? WHERE id = ?").run(status, reason, now(), id);
+  }
+
+  /** Appends rows in one transaction. */
+  insertRows(run: string, rows: readonly Row[], source: "sim" | "theory" = "sim"): void {
+    if (rows.length === 0) return;
+    const ins = this.db.prepare("INSERT INTO metrics (run, step, t, probe, key, value, source) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    this.db.transaction(() => {
+      for (const r of rows) ins.run(run, r.step, r.t, r.probe, r.key, Number.isFinite(r.value) ? r.value : null, source);
+    })();
+  }
+
+  /** Removes a run's simulated rows from `step` on (resuming from a checkpoint taken at that step). */
+  truncateFrom(run: string, step: number): void {
+    this.db.prepare("DELETE FROM metrics WHERE run = ? AND source = 'sim' AND step >= ?").run(run, step);
+  }
+
+  deleteRows(run: string, source: "sim" | "theory"): void {
+    this.db.prepare("DELETE FROM metrics WHERE run = ? AND source = ?").run(run, source);
+  }
+
+  putArtifact(run: string, name: string, kind: string, data: Buffer | string): void {
+    this.db.prepare("INSERT OR REPLACE INTO artifacts (run, name, kind, created_at, data) VALUES (?, ?, ?, ?, ?)").run(run, name, kind, now(), data);
+  }
+
+  getArtifact(run: string, name: string): Buffer | null {
+    const r = this.db.prepare("SELECT data FROM artifacts WHERE run = ? AND name = ?").get(run, name) as { data: Buffer } | undefined;
+    return r?.data ?? null;
+  }
+
+  putClaims(run: string, claims: { claim: string; statement: string; theory: number; measured: number; tolerance: number; relError: number; pass: boolean }[]): void {
+    const ins = this.db.prepare("INSERT OR REPLACE INTO claims (run, claim, statement, theory, measured, tolerance, rel_error, pass) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    const fin = (v: number) => (Number.isFinite(v) ? v : null);
+    this.db.transaction(() => {
+      for (const c of claims) ins.run(run, c.claim, c.statement, fin(c.theory), fin(c.measured), fin(c.tolerance), fin(c.relError), c.pass ? 1 : 0);
+    })();
+  }
+
+  claims(run: string): { claim: string; statement: string; theory: number | null; measured: number | null; tolerance: number | null; rel_error: number | null; pass: number }[] {
+    return this.db.prepare("SELECT claim, statement, theory, measured, tolerance, rel_error, pass FROM claims WHERE run = ? ORDER BY claim").all(run) as never;
+  }
+
+  getRun(idOrPrefix: string): RunRecord | null {
+    const exact = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(idOrPrefix) as (Omit<RunRecord, "config"> & { config: string }) | undefined;
+    const rows = exact ? [exact] : (this.db.prepare("SELECT * FROM runs WHERE id LIKE ? ORDER BY created_at DESC").all(`${idOrPrefix}%`) as (Omit<RunRecord, "config"> & { config: string })[]);
+    if (rows.length === 0) return null;
+    if (rows.length > 1) throw new Error(`run id prefix '${idOrPrefix}' matches ${rows.length} runs; give more characters`);
+    return { ...rows[0], config: JSON.parse(rows[0].config) };
+  }
+
+  listRuns(filter: { experiment?: string; status?: string; limit?: number } = {}): RunRecord[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.experiment) {
+      where.push("experiment = ?");
+      args.push(filter.experiment);
+    }
+    if (filter.status) {
+      where.push("status = ?");
+      args.push(filter.status);
+    }
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC LIMIT ${filter.limit ?? 1000}`;
+    return (this.db.prepare(sql).all(...args) as (Omit<RunRecord, "config"> & { config: string })[]).map((r) => ({ ...r, config: JSON.parse(r.config) }));
+  }
+
+  metrics(run: string, opts: { probe?: string; key?: string; source?: "sim" | "theory" } = {}): (Row & { source: string })[] {
+    const where = ["run = ?"];
+    const args: unknown[] = [run];
+    for (const k of ["probe", "key", "source"] as const) {
+      if (opts[k]) {
+        where.push(`${k} = ?`);
+        args.push(opts[k]);
+      }
+    }
+    const rows = this.db.prepare(`SELECT step, t, probe, key, value, source FROM metrics WHERE ${where.join(" AND ")} ORDER BY rowid`).all(...args) as (Row & { source: string; value: number | null })[];
+    return rows.map((r) => ({ ...r, value: r.value ?? NaN }));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** The store path: --store, else SADDLE_STORE, else ./saddle-runs/saddle.db. */
+export function storePath(flag?: string): string {
+  return flag ?? process.env.SADDLE_STORE ?? "saddle-runs/saddle.db";
+}

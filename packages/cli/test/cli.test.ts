@@ -1,0 +1,137 @@
+import { describe, it, expect, beforeAll } from "vitest";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const EXP = "linear-saddle-to-saddle";
+
+function saddle(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function start(args: string[], cwd: string): ChildProcess {
+  return spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+}
+
+const exited = (p: ChildProcess) => new Promise<number | null>((res) => p.on("close", (code) => res(code)));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(pred: () => boolean, ms = 20000): Promise<void> {
+  const t0 = Date.now();
+  while (!pred()) {
+    if (Date.now() - t0 > ms) throw new Error("timed out waiting");
+    await sleep(100);
+  }
+}
+
+describe("saddle CLI end to end", () => {
+  let dir: string;
+  beforeAll(() => {
+    expect(existsSync(MAIN), "build the CLI first (npm run build)").toBe(true);
+    dir = mkdtempSync(join(tmpdir(), "saddle-cli-"));
+  });
+
+  it("run, ls, show, export, plot (SVG and PNG) on a fresh store", () => {
+    const run = saddle(["run", EXP, "--json", "--backend", "reference"], dir);
+    expect(run.code, run.stderr).toBe(0);
+    const res = JSON.parse(run.stdout);
+    expect(Object.keys(res).sort()).toEqual(["claims", "config", "experiment", "final", "id", "seed", "status"]);
+    expect(res.status).toBe("done");
+    expect(res.claims.every((c: { pass: boolean }) => c.pass)).toBe(true);
+    expect(existsSync(join(dir, "saddle-runs", "saddle.db"))).toBe(true);
+    const ls = JSON.parse(saddle(["ls", "--json"], dir).stdout);
+    expect(ls.map((r: { id: string }) => r.id)).toContain(res.id);
+    const show = saddle(["show", res.id.slice(0, res.id.length - 2)], dir);
+    expect(show.stdout).toContain("status     done");
+    const csv = saddle(["export", res.id, "--format", "csv"], dir).stdout.trim().split("\n");
+    expect(csv[0]).toBe("run,step,t,probe,key,value,source");
+    expect(csv.length).toBeGreaterThan(100);
+    const svg = saddle(["plot", res.id, "--y", "loss", "--logx", "--logy", "--theory", "-o", "loss.svg"], dir);
+    expect(svg.code, svg.stderr).toBe(0);
+    const text = readFileSync(join(dir, "loss.svg"), "utf8");
+    expect(text.startsWith("<svg")).toBe(true);
+    expect(text).toContain("stroke-dasharray"); // the dashed theory line
+    const png = saddle(["plot", res.id, "--y", "loss", "--logy", "-o", "loss.png"], dir);
+    expect(png.code, png.stderr).toBe(0);
+    expect(readFileSync(join(dir, "loss.png")).subarray(1, 4).toString()).toBe("PNG");
+    const doctor = JSON.parse(saddle(["doctor", "--json"], dir).stdout);
+    expect(doctor.store).toBe(join(dir, "saddle-runs", "saddle.db"));
+    expect(["native", "reference"]).toContain(doctor.active);
+  });
+
+  it("bad keys, flags, values and files exit 2 with a clear message", () => {
+    const key = saddle(["run", EXP, "--set", "alpah=0.01"], dir);
+    expect(key.code).toBe(2);
+    expect(key.stderr).toContain("unknown config key 'alpah'");
+    expect(key.stderr).toContain("did you mean 'alpha'");
+    const val = saddle(["run", EXP, "--set", "alpha=-1"], dir);
+    expect(val.code).toBe(2);
+    expect(val.stderr).toMatch(/config key 'alpha' = -1: .*greater than 0/);
+    const flag = saddle(["run", EXP, "--presett", "quick"], dir);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("--preset");
+    const exp = saddle(["run", "linear-saddle-to-sadle"], dir);
+    expect(exp.code).toBe(2);
+    expect(exp.stderr).toContain("did you mean 'linear-saddle-to-saddle'");
+    writeFileSync(join(dir, "bad.yaml"), "alpha: [1, 2\nsteps: :\n");
+    const file = saddle(["run", EXP, "-c", "bad.yaml"], dir);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toContain("config file 'bad.yaml' is not valid YAML");
+    writeFileSync(join(dir, "list.yaml"), "- 1\n- 2\n");
+    expect(saddle(["run", EXP, "-c", "list.yaml"], dir).stderr).toContain("must hold a mapping");
+    expect(saddle(["run", EXP, "-c", "missing.yaml"], dir).stderr).toContain("no such file");
+    const pre = saddle(["run", EXP, "--preset", "quik"], dir);
+    expect(pre.code).toBe(2);
+    expect(pre.stderr).toContain("did you mean 'quick'");
+  });
+
+  it("SIGTERM marks the run interrupted with its rows kept; --resume continues onto the uninterrupted curve", async () => {
+    const sets = ["--set", "steps=40000", "--set", "every=50", "--backend", "reference"];
+    const ref = JSON.parse(saddle(["run", EXP, ...sets, "--json", "--store", "ref.db"], dir).stdout);
+    const p = start(["run", EXP, ...sets, "--json"], dir);
+    let out = "";
+    p.stdout!.on("data", (d) => (out += d));
+    await sleep(1200);
+    p.kill("SIGTERM");
+    expect(await exited(p)).toBe(143);
+    const res = JSON.parse(out);
+    expect(res.status).toBe("interrupted");
+    const rowsKept = saddle(["export", res.id, "--format", "jsonl"], dir).stdout.trim().split("\n").length;
+    expect(rowsKept).toBeGreaterThan(1);
+    const resumed = saddle(["run", EXP, "--resume", res.id, "--json", "--backend", "reference"], dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout).status).toBe("done");
+    const curve = (db: string, id: string) => saddle(["export", id, "--format", "csv", "--store", db], dir).stdout.trim().split("\n").slice(1).filter((l) => l.includes(",train,loss,")).map((l) => l.split(",").slice(1, 6).join(","));
+    expect(curve("saddle-runs/saddle.db", res.id)).toEqual(curve("ref.db", ref.id));
+  }, 120_000);
+
+  it("a kill -9'd run is found stale and marked interrupted on the next open", async () => {
+    const p = start(["run", EXP, "--set", "steps=400000", "--backend", "reference", "--store", "killed.db"], dir);
+    await waitFor(() => existsSync(join(dir, "killed.db")) && (JSON.parse(saddle(["ls", "--json", "--store", "killed.db"], dir).stdout || "[]") as unknown[]).length > 0);
+    await sleep(300);
+    p.kill("SIGKILL");
+    await exited(p);
+    const ls = JSON.parse(saddle(["ls", "--json", "--store", "killed.db"], dir).stdout);
+    expect(ls[0].status).toBe("interrupted");
+    expect(ls[0].reason).toContain("died");
+  }, 60_000);
+
+  it("concurrent runs writing one store lose nothing", async () => {
+    const runs = [0, 1, 2].map((seed) => start(["run", EXP, "--seed", String(seed), "--json", "--backend", "reference", "--store", "shared.db"], dir));
+    const outs = runs.map((p) => {
+      let s = "";
+      p.stdout!.on("data", (d) => (s += d));
+      return () => s;
+    });
+    const codes = await Promise.all(runs.map(exited));
+    expect(codes).toEqual([0, 0, 0]);
+    const ids = outs.map((o) => JSON.parse(o()).id);
+    const counts = ids.map((id) => saddle(["export", id, "--format", "jsonl", "--store", "shared.db"], dir).stdout.trim().split("\n").length);
+    expect(new Set(counts).size).toBe(1);
+    expect(counts[0]).toBeGreaterThan(600);
+  }, 60_000);
+});

@@ -1,0 +1,91 @@
+import type { Rng, Row, Tree } from "@saddle/core";
+import type { z } from "zod";
+
+/** The paper an experiment reproduces. */
+export interface Paper {
+  arxiv: string;
+  title: string;
+  authors: string;
+  year: number;
+}
+
+/** A claim's verdict: a number the paper states, what Saddle measured, and the tolerance. */
+export interface ClaimResult {
+  theory: number;
+  measured: number;
+  /** Allowed relative error (|measured - theory| / |theory|), or absolute where `absolute` is set. */
+  tolerance: number;
+  relError: number;
+  pass: boolean;
+  absolute?: boolean;
+  units?: string;
+}
+
+/** A headline claim of a paper, checked on an experiment's rows. */
+export interface Claim<C> {
+  id: string;
+  statement: string;
+  check(rows: readonly Row[], cfg: C, theory: readonly Row[]): ClaimResult;
+}
+
+/** A checkpoint an experiment can resume from (plain data with tensors). */
+export interface ExperimentCheckpoint {
+  step: number;
+  params: Tree;
+  optState: unknown;
+  rngState: number[];
+}
+
+/** What a run receives: its RNG, a cancel signal, and checkpoint/resume hooks. */
+export interface RunContext {
+  rng: Rng;
+  signal?: AbortSignal;
+  resume?: ExperimentCheckpoint;
+  onCheckpoint?: (c: ExperimentCheckpoint) => void;
+  /** Steps between checkpoints requested by the caller (experiments may round it). */
+  checkpointEvery?: number;
+}
+
+/** The default figure of an experiment: a metric against time, theory dashed over simulation. */
+export interface FigureSpec {
+  probe: string;
+  key: string;
+  x: "t" | "step";
+  logx?: boolean;
+  logy?: boolean;
+  xLabel: string;
+  yLabel: string;
+}
+
+/**
+ * An experiment: one paper's setup. `schema` validates configs (unknown keys rejected); presets are
+ * partial configs; `run` yields simulated rows, `theory` the predicted rows for the same config,
+ * and each claim compares the two with a stated tolerance.
+ */
+export interface Experiment<C extends Record<string, unknown> = Record<string, unknown>> {
+  id: string;
+  title: string;
+  paper: Paper;
+  schema: z.ZodType<C>;
+  presets: { quick: Partial<C>; full: Partial<C> };
+  run(cfg: C, ctx: RunContext): AsyncIterable<Row>;
+  theory(cfg: C): Row[];
+  claims: Claim<C>[];
+  figure: FigureSpec;
+}
+
+/** Relative error with a floor on the denominator. */
+export function relError(measured: number, theory: number): number {
+  return Math.abs(measured - theory) / Math.max(Math.abs(theory), 1e-300);
+}
+
+/** A claim result from a relative tolerance. */
+export function verdict(theory: number, measured: number, tolerance: number, units?: string): ClaimResult {
+  const r = relError(measured, theory);
+  return { theory, measured, tolerance, relError: r, pass: Number.isFinite(r) && r <= tolerance, units };
+}
+
+/** A claim result from an absolute bound: pass when measured <= bound (theory is the ideal value). */
+export function upperBound(theory: number, measured: number, bound: number, units?: string): ClaimResult {
+  return { theory, measured, tolerance: bound, relError: Math.abs(measured - theory), pass: measured <= bound, absolute: true, units };
+}

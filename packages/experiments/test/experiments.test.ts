@@ -1,0 +1,44 @@
+import { describe, it, expect } from "vitest";
+import * as S from "@saddle/core";
+import { EXPERIMENTS, type Experiment, type ExperimentCheckpoint } from "@saddle/experiments";
+
+async function runPreset(e: Experiment, preset: "quick" | "full", ctx: Partial<Parameters<Experiment["run"]>[1]> = {}) {
+  const cfg = e.schema.parse(e.presets[preset]);
+  const rows = await S.collect(e.run(cfg, { rng: S.Rng.seed(0), ...ctx }));
+  return { cfg, rows };
+}
+
+describe.each(EXPERIMENTS.map((e) => [e.id, e] as const))("experiment %s", (_id, e) => {
+  it("quick preset: every claim passes", async () => {
+    const { cfg, rows } = await runPreset(e, "quick");
+    const theory = e.theory(cfg);
+    expect(theory.length).toBeGreaterThan(0);
+    for (const c of e.claims) {
+      const r = c.check(rows, cfg, theory);
+      expect(r.pass, `${c.id}: theory ${r.theory}, measured ${r.measured}, tolerance ${r.tolerance}`).toBe(true);
+    }
+  });
+
+  it("the config schema rejects unknown keys and bad values", () => {
+    expect(() => e.schema.parse({ ...e.presets.quick, bogus: 1 })).toThrow();
+    expect(e.schema.safeParse(e.presets.full).success).toBe(true);
+  });
+});
+
+describe("linear-saddle-to-saddle", () => {
+  it("resumes from a checkpoint onto the same curve, bit for bit", async () => {
+    const e = EXPERIMENTS.find((x) => x.id === "linear-saddle-to-saddle")!;
+    const cfg = e.schema.parse({ ...e.presets.quick, steps: 400 });
+    const full = await S.collect(e.run(cfg, { rng: S.Rng.seed(0) }));
+    const ctrl = new AbortController();
+    let ckpt: ExperimentCheckpoint | null = null;
+    const part = await S.collect(e.run(cfg, { rng: S.Rng.seed(0), checkpointEvery: 100, onCheckpoint: (c) => { ckpt = c; if (c.step === 200) ctrl.abort(); }, signal: ctrl.signal }));
+    expect(part.filter((r) => r.key === "loss").pop()!.step).toBeLessThan(400);
+    const c = ckpt as unknown as ExperimentCheckpoint;
+    const restored = S.decodeState<ExperimentCheckpoint>(JSON.parse(JSON.stringify(S.encodeState(c))));
+    const rest = await S.collect(e.run(cfg, { rng: S.Rng.seed(0), resume: restored }));
+    const fullLoss = full.filter((r) => r.probe === "train" && r.step >= c.step).map((r) => r.value);
+    const restLoss = rest.filter((r) => r.probe === "train").map((r) => r.value);
+    expect(restLoss).toEqual(fullLoss);
+  });
+});
