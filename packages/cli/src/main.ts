@@ -236,6 +236,7 @@ program
   .option("--logy", "log y axis")
   .option("--theory", "overlay the theory curves (dashed)")
   .requiredOption("-o, --output <file>", "output .svg or .png")
+  .option("--json", "print {output, series} as JSON")
   .addOption(storeOpt())
   .action((ids: string[], o) => {
     if (!/\.(svg|png)$/i.test(o.output)) throw new UsageError(`-o '${o.output}' must end in .svg or .png`);
@@ -270,7 +271,8 @@ program
     const svg = renderSvg(series, { title: groups.size === 1 ? `${e?.title ?? runs[0].experiment}` : e?.title, xLabel: o.x === "t" ? "gradient-flow time t = lr * step" : "step", yLabel: o.y, logx: o.logx, logy: o.logy });
     mkdirSync(dirname(resolve(o.output)), { recursive: true });
     writeFileSync(o.output, o.output.toLowerCase().endsWith(".png") ? svgToPng(svg) : svg);
-    process.stderr.write(`wrote ${o.output}\n`);
+    if (o.json) json({ output: resolve(o.output), series: series.map((x) => ({ name: x.name, points: x.points.length, dashed: Boolean(x.dashed), band: Boolean(x.band) })) });
+    else process.stderr.write(`wrote ${o.output}\n`);
   });
 
 program
@@ -279,6 +281,7 @@ program
   .argument("<run>", "run id")
   .option("--format <fmt>", "csv or jsonl", "csv")
   .option("--theory", "include theory rows (column source)")
+  .option("--json", "print the rows as one JSON array")
   .addOption(storeOpt())
   .action((id: string, o) => {
     if (o.format !== "csv" && o.format !== "jsonl") throw new UsageError(`--format '${o.format}' is not one of csv, jsonl${didYouMean(o.format, ["csv", "jsonl"])}`);
@@ -286,6 +289,7 @@ program
     const r = getRunOrExit(store, id);
     const rows = store.metrics(r.id, o.theory ? {} : { source: "sim" });
     store.close();
+    if (o.json) return json(rows.map((m) => ({ run: r.id, ...m })));
     if (o.format === "jsonl") out(rows.map((m) => JSON.stringify({ run: r.id, ...m, value: Number.isFinite(m.value) ? m.value : null })).join("\n"));
     else out(["run,step,t,probe,key,value,source", ...rows.map((m) => [r.id, m.step, m.t, m.probe, m.key, m.value, m.source].join(","))].join("\n"));
   });

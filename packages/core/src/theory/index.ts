@@ -1,2 +1,3 @@
 // Barrel for theory/: closed forms and solvers, each with limit tests and a simulation check.
 export * as kernels from "./kernels/index.js";
+export * as eigenlearning from "./eigenlearning/index.js";

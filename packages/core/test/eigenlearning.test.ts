@@ -1,0 +1,88 @@
+import { describe, it, expect } from "vitest";
+import * as S from "@saddle/core";
+
+const E = S.eigenlearning;
+
+describe("eigenlearning KRR risk", () => {
+  const lam = Float64Array.from({ length: 500 }, (_, i) => (i + 1) ** -1.5);
+  const pow = Float64Array.from({ length: 500 }, (_, i) => (i + 1) ** -1.5);
+
+  it("ridgeless learnabilities sum to n (conservation law) and kappa solves its equation", () => {
+    for (const n of [5, 50, 200]) {
+      const r = E.krrRisk({ eigenvalues: lam, targetPower: pow }, n, 0);
+      expect(r.learnabilitySum).toBeCloseTo(n, 9);
+      expect(r.trainMse).toBe(0);
+    }
+    const r = E.krrRisk({ eigenvalues: lam, targetPower: pow }, 50, 2);
+    let lhs = 2 / r.kappa;
+    for (let i = 0; i < lam.length; i++) lhs += lam[i] / (lam[i] + r.kappa);
+    expect(lhs).toBeCloseTo(50, 9);
+  });
+
+  it("limits: infinite ridge learns nothing; more data never hurts at optimal-ish ridge; E0 >= 1", () => {
+    const huge = E.krrRisk({ eigenvalues: lam, targetPower: pow, noise: 0.3 }, 20, 1e12);
+    const total = pow.reduce((a, b) => a + b, 0);
+    expect(huge.testMse).toBeCloseTo(total + 0.3, 6);
+    const a = E.krrRisk({ eigenvalues: lam, targetPower: pow, noise: 0.3 }, 20, 1);
+    const b = E.krrRisk({ eigenvalues: lam, targetPower: pow, noise: 0.3 }, 200, 1);
+    expect(b.testMse).toBeLessThan(a.testMse);
+    expect(a.e0).toBeGreaterThanOrEqual(1);
+    expect(() => E.krrRisk({ eigenvalues: lam.slice(0, 10), targetPower: pow.slice(0, 10) }, 20, 0)).toThrow(/more than n = 20 eigenmodes/);
+  });
+
+  it("the power-law tail approximation agrees with a long explicit eigenvalue list", () => {
+    const P = 200000;
+    const l = Float64Array.from({ length: P }, (_, i) => (i + 1) ** -2);
+    const p = Float64Array.from({ length: P }, (_, i) => (i + 1) ** -1.8);
+    const explicit = E.krrRisk({ eigenvalues: l, targetPower: p, noise: 0.1 }, 300, 0);
+    const tail = E.powerLawRisk({ alpha: 2, beta: 1.8, n: 300, noise: 0.1, P: 2000 });
+    const longer = E.powerLawRisk({ alpha: 2, beta: 1.8, n: 300, noise: 0.1, P: 50000 });
+    // The analytic tail makes the answer independent of where the explicit part stops.
+    expect(Math.abs(tail.kappa - longer.kappa) / longer.kappa).toBeLessThan(1e-5);
+    expect(Math.abs(tail.testMse - longer.testMse) / longer.testMse).toBeLessThan(1e-5);
+    // The explicit 2e5-mode list omits the modes beyond it, which carry sum_{i > 2e5} lambda_i / kappa
+    // ~ 1e-3 of the kappa equation here; so agreement is at the 2e-3 level, not better.
+    expect(Math.abs(tail.kappa - explicit.kappa) / explicit.kappa).toBeLessThan(2e-3);
+    expect(Math.abs(tail.testMse - explicit.testMse) / explicit.testMse).toBeLessThan(2e-3);
+  });
+
+  it("matches simulated ridge regression with the linear kernel (n = 200, 10 trials, within 3 standard errors + 2%)", () => {
+    const M = 600;
+    const n = 200;
+    const l = Float64Array.from({ length: M }, (_, i) => (i + 1) ** -1.5);
+    const sq = S.tensor(Array.from(l, Math.sqrt));
+    const tes: number[] = [];
+    for (let t = 0; t < 10; t++) {
+      const rng = S.Rng.seed(t);
+      const v = S.tensor(Array.from(l, (x) => Math.sqrt(x) * (rng.nextFloat() < 0.5 ? -1 : 1)));
+      const x = S.mul(S.normal(rng, [n, M]), sq);
+      const xt = S.mul(S.normal(rng, [300, M]), sq);
+      const f = (z: S.Tensor) => S.matmul(z, S.div(v, sq));
+      const y = S.add(f(x), S.normal(rng, [n], { std: Math.sqrt(0.5) }));
+      const yt = S.add(f(xt), S.normal(rng, [300], { std: Math.sqrt(0.5) }));
+      const a = S.linalg.solve(S.add(S.mm(x, x, false, true), S.mul(S.eye(n), 0.1)), y);
+      tes.push(S.mean(S.square(S.sub(S.matmul(S.mm(xt, x, false, true), a), yt))).item());
+    }
+    const te = tes.reduce((p, q) => p + q, 0) / tes.length;
+    const se = Math.sqrt(tes.reduce((p, q) => p + (q - te) ** 2, 0) / (tes.length - 1) / tes.length);
+    const r = E.krrRisk({ eigenvalues: l, targetPower: l, noise: 0.5 }, n, 0.1);
+    // Tolerance: sampling error of a 10-trial mean (3 standard errors) plus 2% for the finite-n
+    // corrections the asymptotic theory leaves out.
+    expect(Math.abs(te - r.testMse)).toBeLessThan(3 * se + 0.02 * r.testMse);
+  });
+
+  it("eigensystem estimated from a kernel matrix on a sample", () => {
+    const rng = S.Rng.seed(9);
+    const N = 300;
+    const x = S.mul(S.normal(rng, [N, 3]), S.tensor([1, 0.5, 0.1]));
+    const k = S.mm(x, x, false, true);
+    const y = S.matmul(x, S.tensor([1, 0, 0]));
+    const { eigenvalues, targetPower } = E.eigensystemFromSample(k.data as Float64Array, y.data as Float64Array, N, (a, n) => {
+      const r = S.linalg.eigh(new S.Tensor(a, [n, n]));
+      return { w: r.values.data as Float64Array, v: r.vectors.data as Float64Array };
+    });
+    expect(eigenvalues[0]).toBeCloseTo(1, 0);
+    expect(eigenvalues[3]).toBeLessThan(1e-10);
+    expect(targetPower[0]).toBeGreaterThan(0.9 * targetPower.reduce((a, b) => a + b, 0));
+  });
+});
