@@ -22,6 +22,7 @@ export { noGrad, isRecording } from "./autodiff/trace-state.js";
 export type { Backend, Kernel, KernelArgs, KernelTable, FullKernelTable, LinalgKernels, EighResult, SvdResult, QrResult, ReferenceBackend } from "./backend/backend.js";
 export { registerBackend, setBackend, getBackend, withBackend, listBackends, kernelFor, linalgFor, reference, activeBackend } from "./backend/registry.js";
 export { referenceKernels, unaryFns, binaryFns } from "./backend/reference/kernels.js";
+export { matmulLayout, type MatmulLayout } from "./backend/matmul-layout.js";
 export * as linalg from "./linalg/index.js";
 export * from "./models/index.js";
 export * from "./optim/index.js";

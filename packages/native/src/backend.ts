@@ -1,6 +1,6 @@
 import {
   type Backend, type Kernel, type KernelTable, type LinalgKernels, type Prim, type UnaryPrim, type BinaryPrim,
-  UNARY_PRIMS, BINARY_PRIMS, broadcastStrides, stridesOf, sizeOf, shapesEqual, type Shape,
+  UNARY_PRIMS, BINARY_PRIMS, broadcastStrides, stridesOf, sizeOf, shapesEqual, matmulLayout, type Shape,
 } from "@saddle/core";
 import type { Addon } from "./addon.js";
 
@@ -63,41 +63,18 @@ export function nativeKernels(addon: Addon): KernelTable {
   };
   table.matmul = ({ inputs, shapes, params, out, outShape }) => {
     const [a, b] = inputs;
-    const [sa, sb] = shapes;
     const { transA, transB } = params;
-    const m = outShape[outShape.length - 2];
-    const n = outShape[outShape.length - 1];
-    const k = transA ? sa[sa.length - 2] : sa[sa.length - 1];
-    const batchShape = outShape.slice(0, -2);
-    if (k === 0) {
-      out.fill(0);
+    if (outShape.length === 2) {
+      const m = outShape[0];
+      const n = outShape[1];
+      const k = transA ? shapes[0][0] : shapes[0][1];
+      if (k === 0) out.fill(0);
+      else if (m > 0 && n > 0) addon.gemm(a, b, out, transA, transB, m, n, k);
       return;
     }
-    if (batchShape.length === 0) {
-      addon.gemm(a, b, out, transA, transB, m, n, k);
-      return;
-    }
-    const nb = sizeOf(batchShape);
-    if (nb === 0) return;
-    const ba = broadcastStrides(sa.slice(0, -2), batchShape);
-    const bb = broadcastStrides(sb.slice(0, -2), batchShape);
-    const offA = new Int32Array(nb);
-    const offB = new Int32Array(nb);
-    const bstr = stridesOf(batchShape);
-    for (let i = 0; i < nb; i++) {
-      let r = i;
-      let oa = 0;
-      let ob = 0;
-      for (let d = 0; d < batchShape.length; d++) {
-        const idx = Math.floor(r / bstr[d]);
-        r -= idx * bstr[d];
-        oa += idx * ba[d];
-        ob += idx * bb[d];
-      }
-      offA[i] = oa * m * k;
-      offB[i] = ob * k * n;
-    }
-    addon.gemm(a, b, out, transA, transB, m, n, k, offA, offB);
+    const { m, n, k, batches, offsetsA, offsetsB } = matmulLayout(shapes, params, outShape);
+    if (k === 0) out.fill(0);
+    else if (batches > 0 && m > 0 && n > 0) addon.gemm(a, b, out, transA, transB, m, n, k, offsetsA, offsetsB);
   };
   return table;
 }

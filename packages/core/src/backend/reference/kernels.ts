@@ -3,6 +3,7 @@ import { broadcastStrides, shapesEqual, sizeOf, stridesOf, type Shape } from "..
 import type { BinaryPrim, UnaryPrim } from "../../prim/primitives.js";
 import type { FullKernelTable, Kernel, KernelArgs } from "../backend.js";
 import { forEachRun } from "./strided.js";
+import { matmulLayout } from "../matmul-layout.js";
 import { erf } from "./special.js";
 
 /**
@@ -136,29 +137,9 @@ function gemmBlock(
 
 const matmul: Kernel<"matmul"> = ({ inputs, shapes, params, out, outShape }) => {
   const [a, b] = inputs;
-  const [sa, sb] = shapes;
-  const { transA, transB } = params;
-  const m = outShape[outShape.length - 2];
-  const n = outShape[outShape.length - 1];
-  const k = transA ? sa[sa.length - 2] : sa[sa.length - 1];
-  const batchShape = outShape.slice(0, -2);
-  const batchA = broadcastStrides(sa.slice(0, -2), batchShape).map((s) => s * m * k);
-  const batchB = broadcastStrides(sb.slice(0, -2), batchShape).map((s) => s * k * n);
-  const nb = sizeOf(batchShape);
-  if (nb === 0 || m === 0 || n === 0) return;
-  if (batchShape.length === 0) {
-    gemmBlock(a, 0, transA, b, 0, transB, out, 0, m, k, n);
-    return;
-  }
-  let bi = 0;
-  forEachRun(batchShape, [batchA, batchB], (off, count, st) => {
-    let oa = off[0];
-    let ob = off[1];
-    for (let j = 0; j < count; j++, oa += st[0], ob += st[1]) {
-      gemmBlock(a, oa, transA, b, ob, transB, out, bi * m * n, m, k, n);
-      bi++;
-    }
-  });
+  const { m, n, k, batches, offsetsA, offsetsB } = matmulLayout(shapes, params, outShape);
+  if (m === 0 || n === 0) return;
+  for (let i = 0; i < batches; i++) gemmBlock(a, offsetsA[i], params.transA, b, offsetsB[i], params.transB, out, i * m * n, m, k, n);
 };
 
 /** Splits a shape around `axis` into (outer, length, inner) element counts. */
