@@ -86,3 +86,55 @@ describe("eigenlearning KRR risk", () => {
     expect(targetPower[0]).toBeGreaterThan(0.9 * targetPower.reduce((a, b) => a + b, 0));
   });
 });
+
+describe("random-feature ridge regression risk", () => {
+  const lam = Float64Array.from({ length: 400 }, (_, i) => (i + 1) ** -1.5);
+  it("k -> infinity recovers kernel ridge regression", () => {
+    const krr = E.krrRisk({ eigenvalues: lam, targetPower: lam, noise: 0.5 }, 100, 0.1);
+    const rf = E.rfRisk({ eigenvalues: lam, targetPower: lam, noise: 0.5 }, 100, 1e9, 0.1);
+    expect(Math.abs(rf.testMse - krr.testMse) / krr.testMse).toBeLessThan(1e-6);
+    expect(Math.abs(rf.kappa - krr.kappa) / krr.kappa).toBeLessThan(1e-6);
+  });
+  it("more features and more data help at a fixed ridge; the k = n interpolation peak at small ridge", () => {
+    const r = (n: number, k: number, d: number) => E.rfRisk({ eigenvalues: lam, targetPower: lam, noise: 0.5 }, n, k, d).testMse;
+    expect(r(100, 400, 1)).toBeLessThan(r(100, 50, 1));
+    expect(r(200, 200, 1)).toBeLessThan(r(50, 200, 1));
+    expect(r(100, 100, 1e-4)).toBeGreaterThan(3 * r(100, 400, 1e-4));
+  });
+  it("matches simulated random-feature regression (n = 100, k = 300, 10 trials, within 3 standard errors + 3%)", () => {
+    const M = 400;
+    const n = 100;
+    const k = 300;
+    const sq = S.tensor(Array.from(lam, Math.sqrt));
+    const tes: number[] = [];
+    for (let t = 0; t < 10; t++) {
+      const rng = S.Rng.seed(100 + t);
+      const v = S.tensor(Array.from(lam, (x) => Math.sqrt(x) * (rng.nextFloat() < 0.5 ? -1 : 1)));
+      const g = S.normal(rng, [k, M]);
+      const feats = (z: S.Tensor) => S.mul(S.mm(S.mul(z, sq), g, false, true), 1 / Math.sqrt(k)); // (., k)
+      const x = S.normal(rng, [n, M]);
+      const xt = S.normal(rng, [300, M]);
+      const f = (z: S.Tensor) => S.matmul(z, v);
+      const y = S.add(f(x), S.normal(rng, [n], { std: Math.sqrt(0.5) }));
+      const yt = S.add(f(xt), S.normal(rng, [300], { std: Math.sqrt(0.5) }));
+      const px = feats(x);
+      const a = S.linalg.solve(S.add(S.mm(px, px, false, true), S.mul(S.eye(n), 0.1)), y);
+      tes.push(S.mean(S.square(S.sub(S.matmul(S.mm(feats(xt), px, false, true), a), yt))).item());
+    }
+    const te = tes.reduce((p, q) => p + q, 0) / tes.length;
+    const se = Math.sqrt(tes.reduce((p, q) => p + (q - te) ** 2, 0) / (tes.length - 1) / tes.length);
+    const r = E.rfRisk({ eigenvalues: lam, targetPower: lam, noise: 0.5 }, n, k, 0.1);
+    expect(Math.abs(te - r.testMse)).toBeLessThan(3 * se + 0.03 * r.testMse);
+  });
+  it("overfitting is obligatory: the optimal ridge's train/test ratio matches u*^2 for alpha = 2, beta = 1.5 (within 10%)", () => {
+    let best = { test: Infinity, ratio: NaN };
+    for (let e = -8; e <= 2; e += 0.02) {
+      const r = E.powerLawRisk({ alpha: 2, beta: 1.5, n: 1000, ridge: 10 ** e, P: 4000 });
+      if (r.testMse < best.test) best = { test: r.testMse, ratio: r.trainMse / r.testMse };
+    }
+    const closed = E.optimalFittingRatio(2, 1.5);
+    expect(closed).toBeCloseTo(1 / 9, 12);
+    expect(Math.abs(best.ratio - closed) / closed).toBeLessThan(0.1);
+    expect(E.optimalFittingRatio(1.5, 2)).toBe(0);
+  });
+});

@@ -1,6 +1,11 @@
 import { describe, it, expect } from "vitest";
 import * as S from "@saddle/core";
 import { EXPERIMENTS, type Experiment, type ExperimentCheckpoint } from "@saddle/experiments";
+import { loadNative } from "@saddle/native";
+
+// Experiments run on the native backend when it is built (as `saddle reproduce` does); the
+// reference backend's own correctness is covered by the engine's tables.
+if (loadNative({ quiet: true })) S.setBackend("native");
 
 async function runPreset(e: Experiment, preset: "quick" | "full", ctx: Partial<Parameters<Experiment["run"]>[1]> = {}) {
   const cfg = e.schema.parse(e.presets[preset]);

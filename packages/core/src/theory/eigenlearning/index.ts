@@ -1,1 +1,2 @@
 export * from "./risk.js";
+export * from "./random-features.js";
