@@ -5,6 +5,7 @@ import { rfMoreIsBetter } from "./rf-more-is-better/experiment.js";
 import { costOfOverfitting } from "./cost-of-overfitting/experiment.js";
 import { kernelMonteCarlo } from "./kernel-monte-carlo/experiment.js";
 import { ntkEvolution } from "./ntk-evolution/experiment.js";
+import { ntkAdversarial } from "./ntk-adversarial/experiment.js";
 
 /** Every experiment Saddle knows, by id. A new experiment joins by adding a line here. */
 export const EXPERIMENTS: Experiment[] = [
@@ -14,6 +15,7 @@ export const EXPERIMENTS: Experiment[] = [
   costOfOverfitting as unknown as Experiment,
   kernelMonteCarlo as unknown as Experiment,
   ntkEvolution as unknown as Experiment,
+  ntkAdversarial as unknown as Experiment,
 ];
 
 export function getExperiment(id: string): Experiment | undefined {
