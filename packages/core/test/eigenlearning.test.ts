@@ -138,3 +138,36 @@ describe("random-feature ridge regression risk", () => {
     expect(E.optimalFittingRatio(1.5, 2)).toBe(0);
   });
 });
+
+describe("kernel gradient-descent dynamics", () => {
+  it("f_t: zero at t = 0, the kernel interpolant at t -> inf, and equal to simulated GD on the linearised model", () => {
+    const rng = S.Rng.seed(21);
+    const x = S.normal(rng, [12, 3]);
+    const k = S.add(S.mm(x, x, false, true), S.mul(S.eye(12), 0.5)); // positive definite
+    const y = S.normal(rng, [12]);
+    const eig = S.linalg.eigh(k);
+    const e = { values: eig.values.data, vectors: eig.vectors.data };
+    expect(Array.from(E.kernelGdPrediction(e, k.data, y.data, 0, 12))).toEqual(new Array(12).fill(0));
+    const inf = E.kernelGdPrediction(e, k.data, y.data, 1e9, 12);
+    inf.forEach((v, i) => expect(v).toBeCloseTo(y.data[i], 8));
+    // GD on the half-mean MSE of f = K alpha in function space: f <- f - lr K (f - y) / n.
+    const lr = 0.01;
+    let f = new Float64Array(12);
+    for (let s = 0; s < 20000; s++) {
+      const r = f.map((v, i) => v - y.data[i]);
+      const kr = S.matmul(k, S.tensor(r)).data;
+      f = f.map((v, i) => v - (lr * kr[i]) / 12);
+    }
+    const ft = E.kernelGdPrediction(e, k.data, y.data, lr * 20000, 12);
+    // GD vs gradient flow differ by O(lr) per mode; here below 1e-3.
+    ft.forEach((v, i) => expect(Math.abs(v - f[i])).toBeLessThan(1e-3));
+  });
+
+  it("alignment is 1 for K = y y^T and 0 for a kernel orthogonal to y", () => {
+    const y = [1, -2, 3];
+    const yy = y.flatMap((a) => y.map((b) => a * b));
+    expect(E.kernelAlignment(yy, y)).toBeCloseTo(1, 14);
+    const u = [2, 1, 0]; // orthogonal to y
+    expect(E.kernelAlignment(u.flatMap((a) => u.map((b) => a * b)), y)).toBeCloseTo(0, 14);
+  });
+});

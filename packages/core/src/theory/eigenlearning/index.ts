@@ -1,2 +1,3 @@
 export * from "./risk.js";
 export * from "./random-features.js";
+export * from "./kernel-dynamics.js";

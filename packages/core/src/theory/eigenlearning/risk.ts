@@ -40,28 +40,47 @@ function checkProblem(p: EigenProblem, n: number, ridge: number): void {
 }
 
 /**
- * Solves for kappa by bisection in log kappa (the left side is decreasing in kappa). Throws when
- * the problem has no solution (ridgeless with fewer than n eigenmodes).
+ * Solves for kappa: Newton's method on u = log kappa (g(u) = sum m lambda/(lambda + kappa) +
+ * delta/kappa - n is decreasing in u), safeguarded by a bisection bracket, so 10^6 eigenvalues
+ * take a dozen passes. Throws when the problem has no solution (ridgeless with fewer than n
+ * eigenmodes).
  */
 export function effectiveRegularization(eigenvalues: ArrayLike<number>, n: number, ridge = 0, multiplicities?: ArrayLike<number>): number {
-  const m = (i: number) => (multiplicities ? multiplicities[i] : 1);
-  const f = (k: number) => {
-    let s = ridge / k;
-    for (let i = 0; i < eigenvalues.length; i++) s += (m(i) * eigenvalues[i]) / (eigenvalues[i] + k);
-    return s - n;
-  };
+  const P = eigenvalues.length;
   let total = 0;
-  for (let i = 0; i < eigenvalues.length; i++) total += m(i);
+  for (let i = 0; i < P; i++) total += multiplicities ? multiplicities[i] : 1;
   if (ridge === 0 && total <= n) throw new RangeError(`ridgeless kappa needs more than n = ${n} eigenmodes, got ${total}`);
+  // g and dg/du in one pass.
+  const eval_ = (u: number): [number, number] => {
+    const k = Math.exp(u);
+    let g = ridge / k - n;
+    let dg = -ridge / k;
+    for (let i = 0; i < P; i++) {
+      const l = eigenvalues[i];
+      const m = multiplicities ? multiplicities[i] : 1;
+      const r = 1 / (l + k);
+      g += m * l * r;
+      dg -= m * l * k * r * r;
+    }
+    return [g, dg];
+  };
   let lo = Math.log(1e-300);
   let hi = Math.log(1e300);
+  // Start inside the bracket near the scale of the spectrum.
+  let maxL = 0;
+  for (let i = 0; i < P; i++) maxL = Math.max(maxL, eigenvalues[i]);
+  let u = Math.log(Math.max(maxL, ridge / n, 1e-300) / Math.max(n, 1));
   for (let it = 0; it < 200; it++) {
-    const mid = 0.5 * (lo + hi);
-    if (f(Math.exp(mid)) > 0) lo = mid;
-    else hi = mid;
-    if (hi - lo < 1e-15) break;
+    const [g, dg] = eval_(u);
+    if (g > 0) lo = u;
+    else hi = u;
+    if (Math.abs(g) <= 1e-13 * n || hi - lo < 1e-15) break;
+    let next = dg < 0 ? u - g / dg : NaN;
+    if (!(next > lo && next < hi) || !Number.isFinite(next)) next = 0.5 * (Math.max(lo, -700) + Math.min(hi, 700));
+    if (Math.abs(next - u) < 1e-15) break;
+    u = next;
   }
-  return Math.exp(0.5 * (lo + hi));
+  return Math.exp(u);
 }
 
 /** The eigenlearning predictions for n samples at ridge delta. */
