@@ -59,8 +59,9 @@ export interface FigureSpec {
 
 /**
  * An experiment: one paper's setup. `schema` validates configs (unknown keys rejected); presets are
- * partial configs; `run` yields simulated rows, `theory` the predicted rows for the same config,
- * and each claim compares the two with a stated tolerance.
+ * partial configs; `run` yields simulated rows, `theory` the predicted rows for the same config
+ * (empty when the prediction is computed inside the run, e.g. an analytic kernel evaluated on the
+ * run's data), and each claim compares the two with a stated tolerance.
  */
 export interface Experiment<C extends Record<string, unknown> = Record<string, unknown>> {
   id: string;
