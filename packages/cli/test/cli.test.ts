@@ -90,12 +90,16 @@ describe("saddle CLI end to end", () => {
   });
 
   it("SIGTERM marks the run interrupted with its rows kept; --resume continues onto the uninterrupted curve", async () => {
-    const sets = ["--set", "steps=40000", "--set", "every=50", "--backend", "reference"];
+    const sets = ["--set", "steps=100000", "--set", "every=25", "--backend", "reference"];
     const ref = JSON.parse(saddle(["run", EXP, ...sets, "--json", "--store", "ref.db"], dir).stdout);
     const p = start(["run", EXP, ...sets, "--json"], dir);
     let out = "";
     p.stdout!.on("data", (d) => (out += d));
-    await sleep(1200);
+    // Wait until the run is registered and has stored rows (its signal handlers are then installed).
+    await waitFor(() => {
+      const runs = JSON.parse(saddle(["ls", "--json", "--status", "running"], dir).stdout || "[]") as { id: string }[];
+      return runs.length > 0 && saddle(["export", runs[0].id, "--format", "jsonl"], dir).stdout.trim().split("\n").length > 2;
+    }, 60000);
     p.kill("SIGTERM");
     expect(await exited(p)).toBe(143);
     const res = JSON.parse(out);
