@@ -2,9 +2,53 @@ import { describe, it, expect } from "vitest";
 import * as S from "@saddle/core";
 import { Tensor, Rng } from "@saddle/core";
 
-describe("RK45 gradient flow", () => {
-  it("matches the analytic gradient-flow solution of linear regression to 1e-8", () => {
-    // L(w) = 1/2 mean_i (x_i.w - y_i)^2 = 1/2 (w - w*)^T S (w - w*) + c with S = X^T X / n.
+describe("dopri5 (Dormand-Prince RK45)", () => {
+  it("FSAL: 6 new evaluations per step plus the first and the step heuristic's", () => {
+    const res = S.dopri5((t, y) => Float64Array.of(y[0] * Math.cos(t)), 0, Float64Array.of(1), 10, { rtol: 1e-9, atol: 1e-12 });
+    expect(res.nfev).toBe(6 * (res.accepted + res.rejected) + 2);
+    expect(Math.abs(res.yEnd[0] - Math.exp(Math.sin(10)))).toBeLessThan(1e-8);
+  });
+
+  it("4th-order dense output between steps is as accurate as the steps themselves, at no extra steps", () => {
+    // y' = y cos t, y = exp(sin t); 400 output times, most of them strictly inside steps.
+    const f = (t: number, y: Float64Array) => Float64Array.of(y[0] * Math.cos(t));
+    const times = Array.from({ length: 400 }, (_, i) => (10 * (i + 0.5)) / 400);
+    const TOLS: [number, number][] = [[1e-6, 1e-5], [1e-9, 1e-8]];
+    for (const [rtol, bound] of TOLS) {
+      const res = S.dopri5(f, 0, Float64Array.of(1), 10, { rtol, atol: rtol * 1e-3, times });
+      const bare = S.dopri5(f, 0, Float64Array.of(1), 10, { rtol, atol: rtol * 1e-3 });
+      expect(res.t).toEqual(times);
+      const err = Math.max(...res.y.map((y, i) => Math.abs(y[0] - Math.exp(Math.sin(times[i]))) / Math.exp(Math.sin(times[i]))));
+      expect(err).toBeLessThan(bound);
+      expect(res.accepted).toBe(bare.accepted);
+      expect(res.accepted).toBeLessThan(times.length / 2);
+    }
+  });
+
+  it("finds an upward crossing only when asked for that direction", () => {
+    // y = sin t: crosses 0.5 upward at pi/6 and downward at 5 pi/6.
+    const f = (_t: number, y: Float64Array) => Float64Array.of(y[1], -y[0]);
+    const ev = (direction: -1 | 0 | 1): S.OdeEvent => ({ name: "half", fn: (_t, y) => y[0] - 0.5, direction });
+    const up = S.dopri5(f, 0, Float64Array.of(0, 1), 3, { rtol: 1e-11, atol: 1e-13, events: [ev(1)] });
+    const down = S.dopri5(f, 0, Float64Array.of(0, 1), 3, { rtol: 1e-11, atol: 1e-13, events: [ev(-1)] });
+    const both = S.dopri5(f, 0, Float64Array.of(0, 1), 3, { rtol: 1e-11, atol: 1e-13, events: [ev(0)] });
+    expect(up.events.map((e) => e.t)).toHaveLength(1);
+    expect(Math.abs(up.events[0].t - Math.PI / 6)).toBeLessThan(1e-9);
+    expect(Math.abs(down.events[0].t - (5 * Math.PI) / 6)).toBeLessThan(1e-9);
+    expect(both.events).toHaveLength(2);
+  });
+
+  it("rejects bad input with the field and value", () => {
+    const f = (_t: number, y: Float64Array) => Float64Array.from(y);
+    expect(() => S.dopri5(f, 0, Float64Array.of(1), 1, { times: [0.5, 2] })).toThrow(/output time 2 is outside \[t0, t1\] = \[0, 1\]/);
+    expect(() => S.dopri5(f, 0, Float64Array.of(1), 1, { times: [0.5, 0.2] })).toThrow(/ascending/);
+    expect(() => S.dopri5(f, 1, Float64Array.of(1), 0)).toThrow(/need finite t0 <= t1, got t0=1, t1=0/);
+  });
+});
+
+describe("gradient flow (RK45 on parameter trees)", () => {
+  it("matches the analytic gradient-flow solution of linear regression to 1e-8 on a log-spaced grid", () => {
+    // L(w) = 1/2 mean_i (x_i.w - y_i)^2 = 1/2 (w - w*)^T Sigma (w - w*), Sigma = X^T X / n.
     // Gradient flow: w(t) = w* + V exp(-Lambda t) V^T (w0 - w*).
     const rng = Rng.seed(1);
     const x = S.normal(rng, [40, 5]);
@@ -12,79 +56,135 @@ describe("RK45 gradient flow", () => {
     const y = S.matmul(x, wStar);
     const loss = (p: { w: Tensor }) => S.mse(S.matmul(x, p.w), y);
     const w0 = S.zeros([5]);
-    const cov = S.div(S.matmul(S.transpose(x), x), 40);
-    const { values, vectors } = S.linalg.eigh(cov);
-    const times = [0.1, 0.5, 1, 2, 5];
-    const res = S.gradientFlow(loss, { w: w0 }, 5, { times, rtol: 1e-11, atol: 1e-13 });
-    times.forEach((t, k) => {
+    const { values, vectors } = S.linalg.eigh(S.div(S.matmul(S.transpose(x), x), 40));
+    const res = S.gradientFlow(loss, { w: w0 }, { t1: 30, times: { logSpaced: 40, from: 1e-3 }, rtol: 1e-10, atol: 1e-12 });
+    expect(res.times).toHaveLength(41);
+    let worst = 0;
+    res.times.forEach((t, k) => {
       const c = S.matmul(S.transpose(vectors), S.sub(w0, wStar));
-      const decay = S.mul(c, S.exp(S.mul(values, -t)));
-      const exact = S.add(wStar, S.matmul(vectors, decay));
-      for (let i = 0; i < 5; i++) expect(Math.abs(res.params[k].w.data[i] - exact.data[i])).toBeLessThan(1e-8);
+      const exact = S.add(wStar, S.matmul(vectors, S.mul(c, S.exp(S.mul(values, -t)))));
+      for (let i = 0; i < 5; i++) worst = Math.max(worst, Math.abs(res.params[k].w.data[i] - exact.data[i]));
     });
+    expect(worst).toBeLessThan(1e-8);
+    // Rows: probe "flow", key "loss", step = t (lr defaults to 1).
+    expect(res.rows.filter((r) => r.key === "loss").map((r) => r.t)).toEqual(res.times);
+    console.info(`linear regression flow to t = 30: max |w - w_exact| = ${worst.toExponential(2)} over ${res.times.length} log-spaced times, ${res.gradEvals} gradient evaluations (${res.accepted} accepted, ${res.rejected} rejected steps)`);
   });
 
-  it("conserves W2^T W2 - W1 W1^T of a two-layer linear net to < 1e-9", () => {
+  it("conserves W2 W2^T - W1^T W1 of a two-layer linear net to < 1e-9", () => {
     const rng = Rng.seed(2);
     const x = S.normal(rng, [30, 4]);
     const y = S.matmul(x, S.normal(rng, [4, 3]));
     const p0 = { w1: S.normal(rng, [4, 6], { std: 0.3 }), w2: S.normal(rng, [6, 3], { std: 0.3 }) };
     const loss = (p: typeof p0) => S.mse(S.matmul(S.matmul(x, p.w1), p.w2), y);
-    // With y = x W1 W2 the conserved matrix is W2 W2^T - W1^T W1 (hidden x hidden).
-    const q = (p: typeof p0) => S.sub(S.matmul(p.w2, S.transpose(p.w2)), S.matmul(S.transpose(p.w1), p.w1));
-    const res = S.gradientFlow(loss, p0, 20, { times: [5, 20], rtol: 1e-12, atol: 1e-14 });
-    const q0 = q(p0);
-    for (const p of res.params) {
-      const d = S.sub(q(p), q0);
-      expect(Math.sqrt(S.sum(S.square(d)).item())).toBeLessThan(1e-9);
-    }
-    expect(res.losses[1]).toBeLessThan(1e-3 * loss(p0).item());
+    // f = x W1 W2: the conserved (hidden x hidden) matrix is W1^T W1 - W2 W2^T (deepLinearConserved, layout "row").
+    const res = S.gradientFlow(loss, p0, { t1: 200, times: { logSpaced: 12, from: 0.1 }, rtol: 1e-12, atol: 1e-14, probes: [S.deepLinearConserved((p: typeof p0) => [p.w1, p.w2])] });
+    const drifts = res.rows.filter((r) => r.probe === "conserved" && r.key === "drift0").map((r) => r.value);
+    expect(drifts).toHaveLength(13);
+    expect(Math.max(...drifts)).toBeLessThan(1e-9);
+    expect(res.finalLoss).toBeLessThan(1e-4 * loss(p0).item());
+    console.info(`two-layer linear flow to t = 200: balance drift max ${Math.max(...drifts).toExponential(2)}, loss ${loss(p0).item().toExponential(3)} -> ${res.finalLoss.toExponential(3)}, ${res.gradEvals} gradient evaluations`);
   });
 
-  it("reaches a small-init deep-linear saddle-to-saddle trajectory with >= 10x fewer gradient evaluations than GD", () => {
-    // Whitened inputs, target singular values 3, 2, 1, init scale 1e-4: escapes near
-    // t ~ ln(s / alpha^2) / (2 s) = 3.3, 4.8, 9.2. Accuracy: the loss at times inside the drops,
-    // relative error <= 1e-3 against a tight-tolerance reference.
+  it("reaches a small-init deep-linear saddle-to-saddle trajectory with >= 10x fewer gradient evaluations than GD at equal accuracy", () => {
+    // L = 1/2 |W1 W2 - diag(3, 2, 1)|_F^2 from init scale 1e-4: plateaus at 7, 2.5, 0.5 and drops
+    // near t ~ ln(s / alpha^2) / (2 s) = 3.3, 4.8, 9.2. Accuracy: relative error of the loss at
+    // times inside and between the drops against a tight-tolerance reference.
     const d = 3;
-    const y = S.mul(S.eye(d), S.tensor([3, 2, 1]));
-    const loss = (p: { w1: Tensor; w2: Tensor }) => S.mul(S.sum(S.square(S.sub(S.matmul(p.w1, p.w2), y))), 0.5);
+    const target = [3, 2, 1];
+    const Y = S.mul(S.eye(d), S.tensor(target));
+    const loss = (p: { w1: Tensor; w2: Tensor }) => S.mul(S.sum(S.square(S.sub(S.matmul(p.w1, p.w2), Y))), 0.5);
     const rng = Rng.seed(3);
     const p0 = { w1: S.normal(rng, [d, d], { std: 1e-4 }), w2: S.normal(rng, [d, d], { std: 1e-4 }) };
-    const times = [3.5, 5, 9.5, 12];
-    const target = 1e-3;
-    const ref = S.gradientFlow(loss, p0, 12, { times, rtol: 1e-12, atol: 1e-16 }).losses;
-    const relErr = (ls: number[]) => Math.max(...ls.map((l, i) => Math.abs(l - ref[i]) / Math.max(ref[i], 1e-12)));
-    const flow = S.gradientFlow(loss, p0, 12, { times, rtol: 1e-6, atol: 1e-12 });
-    expect(relErr(flow.losses)).toBeLessThan(target);
-    expect(ref[3]).toBeLessThan(0.05); // all three saddles passed (plateaus at 7, 2.5, 0.5)
-    const vg = S.valueAndGrad(loss);
+    const times = [2, 3.5, 4.2, 5, 7, 9.5, 12];
+    const accuracy = 1e-3;
+    const ref = S.gradientFlow(loss, p0, { t1: 12, times, rtol: 1e-12, atol: 1e-16 }).losses;
+    const relErr = (ls: number[]) => Math.max(...ls.map((l, i) => Math.abs(l - ref[i]) / ref[i]));
+    expect(ref[0]).toBeGreaterThan(6.9); // before the first drop: 1/2 (9 + 4 + 1) = 7
+    expect(ref[6]).toBeLessThan(0.05); // all three saddles passed
+    const flow = S.gradientFlow(loss, p0, { t1: 12, times, rtol: 1e-6, atol: 1e-12 });
+    const flowErr = relErr(flow.losses);
+    expect(flowErr).toBeLessThan(accuracy);
+
+    // GD on the same loss. Its gradient G1 = R W2^T, G2 = W1^T R (R = W1 W2 - Y) is written out on
+    // plain arrays (checked against the engine's below) so the many GD steps stay cheap.
+    const matmul3 = (a: Float64Array, b: Float64Array, ta = false, tb = false) => {
+      const o = new Float64Array(9);
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
+        let s = 0;
+        for (let k = 0; k < 3; k++) s += (ta ? a[k * 3 + i] : a[i * 3 + k]) * (tb ? b[j * 3 + k] : b[k * 3 + j]);
+        o[i * 3 + j] = s;
+      }
+      return o;
+    };
+    const yData = Float64Array.from(Y.data);
+    const gradOf = (w1: Float64Array, w2: Float64Array) => {
+      const r = matmul3(w1, w2).map((v, i) => v - yData[i]);
+      return { g1: matmul3(r, w2, false, true), g2: matmul3(w1, r, true, false), loss: 0.5 * r.reduce((s, v) => s + v * v, 0) };
+    };
+    const engine = S.grad(loss)(p0);
+    const mine = gradOf(Float64Array.from(p0.w1.data), Float64Array.from(p0.w2.data));
+    for (let i = 0; i < 9; i++) {
+      expect(mine.g1[i]).toBeCloseTo(engine.w1.data[i], 15);
+      expect(mine.g2[i]).toBeCloseTo(engine.w2.data[i], 15);
+    }
     let lr = 0.05;
     let gdEvals = 0;
     let gdErr = Infinity;
     for (;;) {
-      let p = p0;
+      let w1 = Float64Array.from(p0.w1.data);
+      let w2 = Float64Array.from(p0.w2.data);
       const ls: number[] = [];
       let step = 0;
       for (const t of times) {
-        const until = Math.round(t / lr);
-        for (; step < until; step++) p = S.treeMap((a: Tensor, g: Tensor) => S.sub(a, S.mul(g, lr)), p, vg(p)[1]);
-        ls.push(loss(p).item());
+        const until = Math.round(t / lr); // GD reaches time lr * step (conventions.ts)
+        for (; step < until; step++) {
+          const { g1, g2 } = gradOf(w1, w2);
+          w1 = w1.map((v, i) => v - lr * g1[i]);
+          w2 = w2.map((v, i) => v - lr * g2[i]);
+        }
+        ls.push(gradOf(w1, w2).loss);
       }
       gdEvals = step;
       gdErr = relErr(ls);
-      if (gdErr <= target || lr < 1e-4) break;
+      if (gdErr <= accuracy || lr < 1e-5) break;
       lr /= 2;
     }
-    console.info(`deep linear saddle-to-saddle to t=12 at relative accuracy ${target}: RK45 ${flow.gradEvals} gradient evaluations, GD ${gdEvals} (lr ${lr}, relative error ${gdErr.toExponential(2)}${gdErr > target ? ", still above the target: the ratio is a lower bound" : ""})`);
+    console.info(`deep-linear saddle-to-saddle to t = 12 at relative loss accuracy ${accuracy}: RK45 ${flow.gradEvals} gradient evaluations (error ${flowErr.toExponential(2)}), GD ${gdEvals} (lr ${lr}, error ${gdErr.toExponential(2)}); ratio ${(gdEvals / flow.gradEvals).toFixed(0)}x`);
+    expect(gdErr).toBeLessThanOrEqual(accuracy);
     expect(gdEvals).toBeGreaterThanOrEqual(10 * flow.gradEvals);
   });
 
-  it("locates loss-level crossings and stops on an event", () => {
-    // L(w) = w^2/2 from w0 = 1: L(t) = exp(-2t)/2, crossing level l at t = -log(2l)/2.
+  it("locates loss-level crossings, parameter events and a terminal stop", () => {
+    // L(w) = w^2 / 2 from w0 = 1: w(t) = exp(-t), L(t) = exp(-2t)/2, so level l is crossed at
+    // t = -log(2 l)/2 and w crosses 0.3 at t = -log(0.3).
     const loss = (p: { w: Tensor }) => S.mul(S.square(p.w), 0.5);
-    const res = S.gradientFlow(loss, { w: S.tensor(1) }, 10, { lossLevels: [0.1, 0.01], stopBelow: 0.001, rtol: 1e-10, atol: 1e-12 });
-    expect(res.crossings[0].t).toBeCloseTo(-Math.log(0.2) / 2, 6);
-    expect(res.crossings[1].t).toBeCloseTo(-Math.log(0.02) / 2, 6);
-    expect(res.tEnd).toBeCloseTo(-Math.log(0.002) / 2, 6);
+    const res = S.gradientFlow(loss, { w: S.tensor(1) }, {
+      t1: 10,
+      lossLevels: [0.1, 0.01],
+      stopBelow: 0.001,
+      events: [{ name: "w=0.3", fn: (_t, p: { w: Tensor }) => p.w.item() - 0.3, direction: -1 }],
+      times: [1, 2, 5, 9],
+      rtol: 1e-10,
+      atol: 1e-12,
+      lr: 0.01,
+    });
+    expect(Math.abs(res.crossings[0].t + Math.log(0.2) / 2)).toBeLessThan(1e-8);
+    expect(Math.abs(res.crossings[1].t + Math.log(0.02) / 2)).toBeLessThan(1e-8);
+    expect(Math.abs((res.events.find((e) => e.name === "w=0.3")?.t ?? NaN) + Math.log(0.3))).toBeLessThan(1e-8);
+    expect(res.stoppedBy).toBe("stopBelow");
+    expect(Math.abs(res.tEnd + Math.log(0.002) / 2)).toBeLessThan(1e-8);
+    expect(Math.abs(res.finalLoss - 0.001)).toBeLessThan(1e-10);
+    // Output times after the stop (5, 9) are not produced; steps are t / lr.
+    expect(res.times).toEqual([1, 2]);
+    expect(res.rows.map((r) => r.step)).toEqual([100, 200]);
+    expect(res.events.map((e) => e.name)).toEqual(["lossLevel0", "w=0.3", "lossLevel1", "stopBelow"]);
+  });
+
+  it("accepts t1 positionally and rejects a bad t1", () => {
+    const loss = (p: { w: Tensor }) => S.mul(S.square(p.w), 0.5);
+    const res = S.gradientFlow(loss, { w: S.tensor(2) }, 1, { times: [1], rtol: 1e-10, atol: 1e-12 });
+    expect(Math.abs(res.params[0].w.item() - 2 * Math.exp(-1))).toBeLessThan(1e-9);
+    expect(() => S.gradientFlow(loss, { w: S.tensor(2) }, { t1: -1 })).toThrow(/t1 must be a finite time >= 0, got -1/);
   });
 });

@@ -1,37 +1,149 @@
 import { Tensor } from "../tensor/tensor.js";
+import type { Dataset } from "./dataset.js";
+
+/** A column chosen by its header name or its 0-based position. */
+export type CsvColumn = string | number;
+
+/** Options of `parseCsv`. */
+export interface CsvOptions {
+  /** The target column(s), by header name or 0-based index; they form y (n, k). */
+  target: CsvColumn | readonly CsvColumn[];
+  /** The feature columns (default: every column that is not a target); they form x (n, d). */
+  features?: readonly CsvColumn[];
+  /** A single-character field separator (default ","). */
+  delimiter?: string;
+}
+
+/** A numeric table read from CSV text: x, y and the column names of each. */
+export interface CsvDataset extends Dataset {
+  features: string[];
+  targets: string[];
+}
+
+interface CsvRecord {
+  fields: string[];
+  line: number;
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Splits CSV text into records (RFC 4180 quoting: "a,b" and "" inside quotes), skipping blank lines. */
+function records(text: string, delimiter: string): CsvRecord[] {
+  const out: CsvRecord[] = [];
+  let fields: string[] = [];
+  let field = "";
+  let line = 1;
+  let recordLine = 1;
+  let quoted = false;
+  let quoteLine = 0;
+  let wasQuoted = false;
+  const endField = () => {
+    fields.push(wasQuoted ? field : field.trim());
+    field = "";
+    wasQuoted = false;
+  };
+  const endRecord = () => {
+    endField();
+    if (!(fields.length === 1 && fields[0] === "" )) out.push({ fields, line: recordLine });
+    fields = [];
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (ch === "\n") line++;
+        field += ch;
+      }
+      continue;
+    }
+    if (ch === '"') {
+      if (field.trim() !== "" || wasQuoted) throw new Error(`CSV line ${line}: a quote appears inside an unquoted field ('${field}"'); quote the whole field`);
+      quoted = true;
+      wasQuoted = true;
+      quoteLine = line;
+      field = "";
+    } else if (ch === delimiter) {
+      endField();
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else {
+      if (wasQuoted && ch.trim() !== "") throw new Error(`CSV line ${line}: characters after a closing quote ('${ch}'); put the delimiter right after the quote`);
+      field += ch;
+    }
+  }
+  if (quoted) throw new Error(`CSV line ${quoteLine}: a quoted field is never closed`);
+  endRecord();
+  return out;
+}
+
+function resolveColumn(header: string[], c: CsvColumn, role: string): number {
+  if (typeof c === "number") {
+    if (!Number.isInteger(c) || c < 0 || c >= header.length) throw new RangeError(`CSV ${role} column index ${c} is outside 0..${header.length - 1}`);
+    return c;
+  }
+  const i = header.indexOf(c);
+  if (i < 0) throw new RangeError(`CSV ${role} column '${c}' not found; the columns are: ${header.join(", ")}`);
+  return i;
+}
 
 /**
- * Parses a numeric CSV table (browser-safe: takes the text). The first row is the header. Returns
- * the feature columns as x (n, d) and the target columns as y (n, k). Errors name the line and the
- * column: empty input, ragged rows, non-numeric values, unknown target names.
+ * Parses a numeric CSV table from its text (browser-safe: no file access). The first non-blank
+ * line is the header; blank lines are skipped; fields may be double-quoted; a UTF-8 byte-order
+ * mark is ignored. Returns the feature columns as x (n, d) and the target columns as y (n, k),
+ * float64. Errors name the line (1-based, as in the text) and the column: empty text, a header
+ * with no data rows, empty or duplicate header names, rows with a different number of fields
+ * than the header, empty or non-numeric cells (only decimal numbers such as -1.5e-3 are
+ * accepted), unknown or overlapping target/feature columns, an unterminated quote.
  */
-export function parseCsv(text: string, { target, delimiter = "," }: { target: string | string[]; delimiter?: string }): { x: Tensor; y: Tensor; features: string[]; targets: string[] } {
-  const lines = text.split(/\r?\n/).map((l, i) => ({ l, line: i + 1 })).filter(({ l }) => l.trim() !== "");
-  if (lines.length === 0) throw new Error("CSV is empty: expected a header row and at least one data row");
-  const header = lines[0].l.split(delimiter).map((h) => h.trim());
-  const targets = typeof target === "string" ? [target] : target;
-  for (const t of targets) {
-    if (!header.includes(t)) throw new Error(`CSV target column '${t}' not found; columns are: ${header.join(", ")}`);
-  }
-  if (lines.length === 1) throw new Error("CSV has a header but no data rows");
-  const features = header.filter((h) => !targets.includes(h));
-  const n = lines.length - 1;
-  const x = new Float64Array(n * features.length);
-  const y = new Float64Array(n * targets.length);
-  const fIdx = features.map((f) => header.indexOf(f));
-  const tIdx = targets.map((t) => header.indexOf(t));
-  for (let r = 1; r < lines.length; r++) {
-    const { l, line } = lines[r];
-    const cells = l.split(delimiter);
-    if (cells.length !== header.length) throw new Error(`CSV line ${line} has ${cells.length} fields, the header has ${header.length}`);
-    const num = (c: number) => {
-      const s = cells[c].trim();
-      const v = Number(s);
-      if (s === "" || !Number.isFinite(v)) throw new Error(`CSV line ${line}, column '${header[c]}': '${s}' is not a finite number`);
-      return v;
+export function parseCsv(text: string, options: CsvOptions): CsvDataset {
+  const delimiter = options.delimiter ?? ",";
+  if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") throw new RangeError(`CSV delimiter must be one character other than a quote or newline, got '${delimiter}'`);
+  const recs = records(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, delimiter);
+  if (recs.length === 0) throw new Error("CSV is empty: expected a header row and at least one data row");
+  const headerRec = recs[0];
+  const header = headerRec.fields;
+  header.forEach((h, c) => {
+    if (h === "") throw new Error(`CSV header (line ${headerRec.line}): column ${c + 1} has an empty name`);
+  });
+  const seen = new Map<string, number>();
+  header.forEach((h, c) => {
+    if (seen.has(h)) throw new Error(`CSV header (line ${headerRec.line}): column name '${h}' appears twice (columns ${seen.get(h)! + 1} and ${c + 1})`);
+    seen.set(h, c);
+  });
+  if (recs.length === 1) throw new Error(`CSV has a header (line ${headerRec.line}) but no data rows`);
+  const targetList = typeof options.target === "string" || typeof options.target === "number" ? [options.target] : [...options.target];
+  if (targetList.length === 0) throw new RangeError("CSV target must name at least one column");
+  const tIdx = targetList.map((t) => resolveColumn(header, t, "target"));
+  if (new Set(tIdx).size !== tIdx.length) throw new RangeError(`CSV target lists a column twice: ${targetList.join(", ")}`);
+  const fIdx = options.features ? options.features.map((f) => resolveColumn(header, f, "feature")) : header.map((_, c) => c).filter((c) => !tIdx.includes(c));
+  for (const c of fIdx) if (tIdx.includes(c)) throw new RangeError(`CSV column '${header[c]}' is both a feature and a target`);
+  if (new Set(fIdx).size !== fIdx.length) throw new RangeError("CSV features list a column twice");
+  const n = recs.length - 1;
+  const d = fIdx.length;
+  const k = tIdx.length;
+  const x = new Float64Array(n * d);
+  const y = new Float64Array(n * k);
+  for (let r = 1; r < recs.length; r++) {
+    const { fields, line } = recs[r];
+    if (fields.length !== header.length) throw new Error(`CSV line ${line} has ${fields.length} fields; the header (line ${headerRec.line}) has ${header.length}`);
+    const value = (c: number): number => {
+      const s = fields[c].trim();
+      if (s === "") throw new Error(`CSV line ${line}, column '${header[c]}' (column ${c + 1}): the cell is empty; expected a number`);
+      if (!NUMBER.test(s)) throw new Error(`CSV line ${line}, column '${header[c]}' (column ${c + 1}): '${s}' is not a number`);
+      return Number(s);
     };
-    fIdx.forEach((c, j) => (x[(r - 1) * features.length + j] = num(c)));
-    tIdx.forEach((c, j) => (y[(r - 1) * targets.length + j] = num(c)));
+    for (let j = 0; j < d; j++) x[(r - 1) * d + j] = value(fIdx[j]);
+    for (let j = 0; j < k; j++) y[(r - 1) * k + j] = value(tIdx[j]);
   }
-  return { x: new Tensor(x, [n, features.length]), y: new Tensor(y, [n, targets.length]), features, targets };
+  const features = fIdx.map((c) => header[c]);
+  const targets = tIdx.map((c) => header[c]);
+  return { x: new Tensor(x, [n, d]), y: new Tensor(y, [n, k]), features, targets, meta: { task: "csv", n, features, targets } };
 }

@@ -6,3 +6,4 @@ export * from "./soap.js";
 export * from "./ecd.js";
 export * from "./aliases.js";
 export * from "./flow/rk45.js";
+export * from "./flow/gradient-flow.js";

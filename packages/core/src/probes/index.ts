@@ -1,7 +1,9 @@
-// Barrel for probes/: measurements taken during training.
+// Barrel for probes/: measurements taken during training (each returns key/value pairs -> rows).
 export * from "./probe.js";
 export * from "./basic.js";
 export * from "./conserved.js";
 export * from "./spectrum.js";
+export * from "./hessian.js";
 export * from "./ntk.js";
 export * from "./features.js";
+export * from "./fourier.js";

@@ -1,4 +1,4 @@
-// Barrel for train/: the training loop and its rows.
+// Barrel for train/: the training loop, its rows and schedules, checkpoint encoding.
 export * from "./rows.js";
 export * from "./loop.js";
 export * from "./serialize.js";
