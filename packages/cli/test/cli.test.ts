@@ -9,7 +9,8 @@ const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const EXP = "linear-saddle-to-saddle";
 
 function saddle(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  // maxBuffer: exports of long runs exceed spawnSync's 1 MiB default and would be cut silently.
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
