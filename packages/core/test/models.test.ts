@@ -2,6 +2,11 @@ import { describe, it, expect } from "vitest";
 import * as S from "@saddle/core";
 import { Rng, Tensor } from "@saddle/core";
 
+/** Frobenius norm of a - b. */
+function frobDiff(a: Tensor, b: Tensor): number {
+  return Math.sqrt(S.sum(S.square(S.sub(a, b))).item());
+}
+
 describe("models", () => {
   it.each(["linear", "relu", "tanh", "erf", "quadratic", "polynomial", "sigmoid", "gelu"] as const)("MLP with %s activation: shapes and finite gradients", (act) => {
     const model = S.mlp({ widths: [5, 7, 7, 3], activation: act, bias: true, parametrization: "ntk", sigmaB: 0.1 });
@@ -12,6 +17,20 @@ describe("models", () => {
     const g = S.grad((q: S.MlpParams) => S.sum(S.square(model.apply(q, x))))(p);
     expect(S.treeToVector(g).every(Number.isFinite)).toBe(true);
     expect(g.layers[0].b?.shape).toEqual([7]);
+  });
+
+  it("MLP activations: hidden layers then the output; apply is the last; depth-1 linear model is x W", () => {
+    const model = S.mlp({ widths: [3, 6, 2], activation: "tanh", parametrization: "sp" });
+    const p = model.init(Rng.seed(9));
+    const x = S.normal(Rng.seed(10), [4, 3]);
+    const hs = model.activations(p, x);
+    expect(hs.map((h) => h.shape)).toEqual([[4, 6], [4, 2]]);
+    expect(frobDiff(hs[0], S.tanh(S.mm(x, p.layers[0].w)))).toBeLessThan(1e-14);
+    expect(frobDiff(model.apply(p, x), S.mm(hs[0], p.layers[1].w))).toBeLessThan(1e-14);
+    const linear = S.mlp({ widths: [3, 2], parametrization: "ntk", sigmaW: 2 });
+    const q = linear.init(Rng.seed(11));
+    expect(frobDiff(linear.apply(q, x), S.mul(S.mm(x, q.layers[0].w), 2 / Math.sqrt(3)))).toBeLessThan(1e-14);
+    expect(() => model.apply(p, S.zeros([4, 5]))).toThrow(/x must have shape \(n, 3\), got \[4, 5\]/);
   });
 
   it("unknown activation and parametrization give clear errors", () => {
@@ -35,9 +54,30 @@ describe("models", () => {
     expect(Math.sqrt(S.sum(S.square(err)).item())).toBeLessThan(1e-12);
   });
 
+  // Rows: widths, lambda (one per hidden layer or shared), Gaussian-layer scale.
+  const deepRows: [string, number[], number | number[], number][] = [
+    ["depth 3, lambda 0 (balanced)", [5, 4, 4, 6], 0, 1],
+    ["depth 4, per-layer lambdas", [3, 4, 4, 4, 4], [0.5, -0.2, 2], 1],
+    ["depth 3, k < h: mirrored construction", [6, 4, 4, 2], [-1, -0.5], 0.7],
+    ["depth 2, k < h, d >= h", [5, 4, 3], -0.3, 1],
+  ];
+  it.each(deepRows)("deep lambda-balanced init: W_{l+1} W_{l+1}^T - W_l^T W_l = lambda_l I to 1e-12 (%s)", (_name, widths, lambda, scale) => {
+    const ws = S.lambdaBalancedDeepInit(Rng.seed(12), { widths, lambda, scale });
+    expect(ws.map((w) => w.shape)).toEqual(widths.slice(0, -1).map((n, l) => [n, widths[l + 1]]));
+    for (let l = 0; l + 1 < ws.length; l++) {
+      const lam = typeof lambda === "number" ? lambda : lambda[l];
+      const c = S.sub(S.mm(ws[l + 1], ws[l + 1], false, true), S.mm(ws[l], ws[l], true, false));
+      expect(frobDiff(c, S.mul(S.eye(widths[l + 1]), lam))).toBeLessThan(1e-12);
+    }
+    // Not trivially balanced: the Gaussian layer has the requested scale.
+    expect(Math.abs(ws[0].data[0]) + Math.abs(ws[ws.length - 1].data[0])).toBeGreaterThan(0);
+  });
+
   it("lambda-balanced init rejects impossible settings", () => {
-    expect(() => S.lambdaBalancedInit(Rng.seed(3), { d: 4, h: 5, k: 3, lambda: 1, scale: 1 })).toThrow(/k >= hidden width h/);
-    expect(() => S.lambdaBalancedInit(Rng.seed(3), { d: 4, h: 3, k: 3, lambda: -100, scale: 1 })).toThrow(/below -sigma_min/);
+    expect(() => S.lambdaBalancedInit(Rng.seed(3), { d: 3, h: 5, k: 3, lambda: 1, scale: 1 })).toThrow(/k >= hidden width h or input width d >= h \(got d=3, h=5, k=3\)/);
+    expect(() => S.lambdaBalancedInit(Rng.seed(3), { d: 4, h: 3, k: 3, lambda: -100, scale: 1 })).toThrow(/below -sigma_min\^2/);
+    expect(() => S.lambdaBalancedDeepInit(Rng.seed(3), { widths: [3, 4, 5, 6], lambda: 0, scale: 1 })).toThrow(/hidden widths must be equal, got \[4, 5\]/);
+    expect(() => S.lambdaBalancedDeepInit(Rng.seed(3), { widths: [3, 4, 4, 6], lambda: [1], scale: 1 })).toThrow(/2 finite numbers \(one per hidden layer\)/);
   });
 
   it("unbalanced two-layer init has a_i^2 - |w_i|^2 = delta to 1e-12", () => {
@@ -50,50 +90,17 @@ describe("models", () => {
   });
 });
 
-describe("coord check (muP vs SP)", () => {
-  const widths = [64, 128, 256, 512, 1024];
-  // The hidden activations' change after 3 SGD steps (coordinate size): what a coord check plots.
-  const hiddenAfter3 = (kind: S.ParametrizationKind) =>
-    S.coordCheck({ kind, widths, steps: 3, lr: 0.05, activation: "tanh" }).filter((r) => r.step === 3).map((r) => r.hiddenDelta);
-  it("hidden activation update scale after 3 steps is flat across widths under muP (max/min < 1.5) and grows under SP", () => {
-    const mup = hiddenAfter3("mup");
-    const sp = hiddenAfter3("sp");
-    console.info(`hidden RMS after 3 steps, widths ${widths.join("/")}: muP ${mup.map((v) => v.toFixed(3)).join(" ")}; SP ${sp.map((v) => v.toFixed(3)).join(" ")}`);
-    expect(Math.max(...mup) / Math.min(...mup)).toBeLessThan(1.5);
-    // SP grows with width (not strictly monotone at this size: per-width init noise is ~20%).
-    expect(sp[sp.length - 1] / sp[0]).toBeGreaterThan(2);
-    expect(sp[sp.length - 1]).toBeGreaterThan(1.5 * Math.max(...sp.slice(0, 3)));
-    expect(sp[sp.length - 1] / sp[0]).toBeGreaterThan(1.5 * (mup[mup.length - 1] / mup[0]));
-  });
-});
-
-describe("analytic NTK vs the empirical NTK of a wide ReLU net", () => {
-  it("width 1024, NTK parametrization, 6 inputs: relative Frobenius error < 5%", () => {
-    const x = S.normal(Rng.seed(5), [6, 4]);
-    const sigmaW = Math.SQRT2;
-    const sigmaB = 0.1;
-    const analytic = S.kernels.kernelFn(S.kernels.serial(S.kernels.Dense(sigmaW, sigmaB), S.kernels.Relu(), S.kernels.Dense(sigmaW, sigmaB)), x);
-    const model = S.mlp({ widths: [4, 1024, 1], activation: "relu", bias: true, parametrization: "ntk", sigmaW, sigmaB });
-    const p = model.init(Rng.seed(6));
-    const emp = S.empiricalNtk((q: S.MlpParams, xi: Tensor) => model.apply(q, xi), p, x);
-    let num = 0;
-    let den = 0;
-    for (let i = 0; i < 36; i++) {
-      num += (emp.data[i] - analytic.ntk[i]) ** 2;
-      den += analytic.ntk[i] ** 2;
-    }
-    const rel = Math.sqrt(num / den);
-    console.info(`empirical vs analytic NTK, width 1024: relative Frobenius error ${rel.toFixed(4)}`);
-    expect(rel).toBeLessThan(0.05);
-  });
-
-  it("limits: a linear network's NNGP is sigma_w^4 x x'/d + ...; ReLU kernel on x = x' equals q/2", () => {
-    const x = S.tensor([[1, 2], [3, -1]]);
-    const lin = S.kernels.kernelFn(S.kernels.serial(S.kernels.Dense(2, 0), S.kernels.Identity(), S.kernels.Dense(3, 0)), x);
-    expect(lin.nngp[1]).toBeCloseTo(36 * ((1 * 3 + 2 * -1) / 2), 12);
-    const relu = S.kernels.kernelFn(S.kernels.serial(S.kernels.Dense(1, 0), S.kernels.Relu()), x);
-    expect(relu.nngp[0]).toBeCloseTo(((1 + 4) / 2) / 2, 12);
-    const erf = S.kernels.kernelFn(S.kernels.serial(S.kernels.Dense(1, 0), S.kernels.Erf()), S.zeros([1, 2]));
-    expect(erf.nngp[0]).toBe(0);
+describe("transformer inputs", () => {
+  it("embedding input equals token input once the embeddings are looked up", () => {
+    const tf = S.transformer({ vocab: 5, dModel: 4, heads: 2, layers: 1, seqLen: 3, initStd: 0.5 });
+    const p = tf.init(Rng.seed(13));
+    const tokens = Int32Array.from([0, 3, 1, 4, 2, 2]);
+    const embeddings = S.reshape(S.take(p.embed, tokens, 0), [2, 3, 4]); // (B, T, d)
+    const biases = S.sampleAttentionBiases(Rng.seed(14), 2, { value: true });
+    const a = tf.apply(p, { tokens, batch: 2, biases });
+    const b = tf.apply(p, { embeddings, biases });
+    expect(b.shape).toEqual([2, 3, 5]);
+    expect(frobDiff(a, b)).toBeLessThan(1e-13);
+    expect(() => tf.apply(p, { embeddings: S.zeros([2, 4, 4]) })).toThrow(/embeddings must have shape \(B, T <= 3, 4\), got \[2, 4, 4\]/);
   });
 });

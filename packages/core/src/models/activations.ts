@@ -18,6 +18,7 @@ export const ACTIVATIONS = {
 
 export type ActivationName = keyof typeof ACTIVATIONS;
 
+/** The activation function called `name` (one of ACTIVATIONS); throws a RangeError naming the allowed ones. */
 export function activation(name: string): (x: Tensor) => Tensor {
   const f = (ACTIVATIONS as Record<string, (x: Tensor) => Tensor>)[name];
   if (!f) throw new RangeError(`activation '${name}' is unknown; allowed: ${Object.keys(ACTIVATIONS).join(", ")}`);

@@ -29,11 +29,25 @@ export interface MlpConfig extends Omit<ParametrizationSpec, "kind"> {
  * and init stds come from the parametrization table. Depth 1 is a linear model, activation
  * "linear" gives a deep linear network, depth 2 a two-layer network.
  */
-export function mlp(cfg: MlpConfig): Model<MlpParams> & { scalings: LayerScaling[] } {
+export function mlp(cfg: MlpConfig): Model<MlpParams> & { scalings: LayerScaling[]; activations(params: MlpParams, x: Tensor): Tensor[] } {
   const scalings = parametrize({ ...cfg, kind: cfg.parametrization ?? "sp" });
   const phi = activation(cfg.activation ?? "relu");
   const bias = cfg.bias ?? false;
   const { widths } = cfg;
+  const activations = (params: MlpParams, x: Tensor): Tensor[] => {
+    if (x.shape.length !== 2 || x.shape[1] !== widths[0]) throw new RangeError(`mlp: x must have shape (n, ${widths[0]}), got [${x.shape.join(", ")}]`);
+    const out: Tensor[] = [];
+    let h = x; // (n, d_in)
+    params.layers.forEach((layer, l) => {
+      const s = scalings[l];
+      h = mm(h, layer.w); // (n, n_{l+1})
+      if (s.multiplier !== 1) h = mul(h, s.multiplier);
+      if (layer.b) h = add(h, s.biasMultiplier === 1 ? layer.b : mul(layer.b, s.biasMultiplier));
+      if (l < params.layers.length - 1) h = phi(h);
+      out.push(h);
+    });
+    return out;
+  };
   return {
     scalings,
     init: (rng) => ({
@@ -44,25 +58,28 @@ export function mlp(cfg: MlpConfig): Model<MlpParams> & { scalings: LayerScaling
       }),
     }),
     apply: (params, x) => {
-      let h = x; // (n, d_in)
-      params.layers.forEach((layer, l) => {
-        const s = scalings[l];
-        h = mm(h, layer.w); // (n, n_{l+1})
-        if (s.multiplier !== 1) h = mul(h, s.multiplier);
-        if (layer.b) h = add(h, s.biasMultiplier === 1 ? layer.b : mul(layer.b, s.biasMultiplier));
-        if (l < params.layers.length - 1) h = phi(h);
-      });
-      return h;
+      const hs = activations(params, x);
+      return hs[hs.length - 1]; // (n, d_out)
     },
+    /** Every layer's output: post-activation hidden layers (n, n_l), then the network output. */
+    activations,
   };
 }
 
-/** Per-leaf learning-rate multipliers of an MLP's parameter tree, from its parametrization. */
-export function lrScaleTree(params: MlpParams, scalings: LayerScaling[]): MlpParams {
+/**
+ * Per-leaf learning-rate multipliers of an MLP's parameter tree, from its parametrization: a tree
+ * of the same structure whose weight leaves are filled with lrScale and bias leaves with
+ * biasLrScale. An optimizer multiplies each leaf's step by it.
+ */
+export function lrScaleTree(params: MlpParams, scalings: readonly LayerScaling[]): MlpParams {
+  if (params.layers.length !== scalings.length) {
+    throw new RangeError(`lrScaleTree: params have ${params.layers.length} layers but the parametrization has ${scalings.length}`);
+  }
+  const filled = (t: Tensor, v: number) => new Tensor(new Float64Array(t.size).fill(v), t.shape);
   return {
     layers: params.layers.map((layer, l) => {
-      const out: { w: Tensor; b?: Tensor } = { w: new Tensor(new Float64Array(layer.w.size).fill(scalings[l].lrScale), layer.w.shape) };
-      if (layer.b) out.b = new Tensor(new Float64Array(layer.b.size).fill(scalings[l].lrScale), layer.b.shape);
+      const out: { w: Tensor; b?: Tensor } = { w: filled(layer.w, scalings[l].lrScale) };
+      if (layer.b) out.b = filled(layer.b, scalings[l].biasLrScale);
       return out;
     }),
   };

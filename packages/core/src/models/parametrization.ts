@@ -4,13 +4,16 @@
  * the model, and a learning-rate multiplier. Models read `multiplier` and `initStd`; optimizers
  * read `lrScale` (through `lrScaleTree`). Verified by the coord check (coord-check.ts).
  *
- * - "sp": standard (PyTorch-like) std 1/sqrt(fan_in), multiplier 1, lr 1.
+ * - "sp": standard (He-like) std sigma_w/sqrt(fan_in), bias std sigma_b, multiplier 1, lr 1
+ *   (sigma_w = sqrt(2) is He init; NT's 'standard', Sohl-Dickstein et al., arXiv 2001.07301).
  * - "ntk": std 1, multiplier sigma_w/sqrt(fan_in) (Jacot et al., arXiv 1806.07572).
  * - "mup": the spectral condition (Yang, Simon & Bernstein, arXiv 2310.17813), equivalent to muP
  *   for SGD (Yang & Hu, arXiv 2011.14522): std = (1/sqrt(fan_in)) min(1, sqrt(fan_out/fan_in)),
- *   SGD lr multiplier fan_out/fan_in (input layer: N/d; hidden: 1; output: 1/N).
+ *   SGD lr multiplier fan_out/fan_in (input layer: N/d; hidden: 1; output: 1/N) and fan_out for
+ *   biases (muP's "input weights and biases" rule). sigma_w is not used.
  * - "meanfield": richness gamma0 (Bordelon & Pehlevan, arXiv 2205.09653): NTK-style hidden
- *   layers, output multiplied by 1/(gamma0 N), learning rate multiplied by gamma0^2 N.
+ *   layers (multiplier sigma_w/sqrt(fan_in), entries N(0, 1)), output multiplied by 1/(gamma0 N)
+ *   (no output bias), every learning rate multiplied by gamma0^2 N. gamma0 -> 0 is the lazy limit.
  * - "output-scale": NTK parametrization with the output divided by gamma and the learning rate
  *   multiplied by gamma^2 (lazy for small gamma, rich for large; arXiv 2410.04642 studies the
  *   ultra-rich gamma >> 1 regime). The lr convention keeps the function-space step at t = 0 fixed.
@@ -25,13 +28,15 @@ export interface LayerScaling {
   /** Bias multiplier (NTK-style sigma_b) and init std. */
   biasMultiplier: number;
   biasStd: number;
+  /** Learning-rate multiplier of the bias (muP: fan_out, a weight from a constant input; else lrScale). */
+  biasLrScale: number;
 }
 
 export interface ParametrizationSpec {
   kind: ParametrizationKind;
   /** Layer widths [d_in, n_1, ..., n_L]; weights of layer l are (widths[l], widths[l+1]). */
   widths: readonly number[];
-  /** sigma_w and sigma_b of the NTK-style parametrizations (default 1 and 0). */
+  /** sigma_w and sigma_b of the SP and NTK-style parametrizations (default 1 and 0). */
   sigmaW?: number;
   sigmaB?: number;
   /** Mean-field richness gamma0 (default 1). */
@@ -44,6 +49,11 @@ export interface ParametrizationSpec {
   layerInitScales?: readonly number[];
 }
 
+/**
+ * The per-layer table {initStd, multiplier, lrScale, biasMultiplier, biasStd, biasLrScale} of a
+ * parametrization (conventions above), one row per weight layer of `widths`.
+ * Example: parametrize({ kind: "mup", widths: [d, N, N, 1] }).
+ */
 export function parametrize(spec: ParametrizationSpec): LayerScaling[] {
   const { kind, widths, sigmaW = 1, sigmaB = 0, gamma0 = 1, gamma = 1, initScale = 1 } = spec;
   if (widths.length < 2 || widths.some((w) => !Number.isInteger(w) || w < 1)) {
@@ -51,6 +61,14 @@ export function parametrize(spec: ParametrizationSpec): LayerScaling[] {
   }
   const kinds: ParametrizationKind[] = ["sp", "ntk", "mup", "meanfield", "output-scale"];
   if (!kinds.includes(kind)) throw new RangeError(`parametrization '${kind}' is unknown; allowed: ${kinds.join(", ")}`);
+  const positive: [string, number][] = [["sigmaW", sigmaW], ["gamma0", gamma0], ["gamma", gamma]];
+  for (const [name, v] of positive) if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`parametrize: ${name} must be a finite number > 0, got ${v}`);
+  for (const [name, v] of [["sigmaB", sigmaB], ["initScale", initScale]] as [string, number][]) {
+    if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`parametrize: ${name} must be a finite number >= 0, got ${v}`);
+  }
+  if (spec.layerInitScales?.some((v) => !(Number.isFinite(v) && v >= 0))) {
+    throw new RangeError(`parametrize: layerInitScales must be finite numbers >= 0, got [${spec.layerInitScales.join(", ")}]`);
+  }
   const L = widths.length - 1;
   const last = L - 1;
   if (spec.layerInitScales && spec.layerInitScales.length !== L) {
@@ -59,22 +77,23 @@ export function parametrize(spec: ParametrizationSpec): LayerScaling[] {
   const table = Array.from({ length: L }, (_, l): LayerScaling => {
     const fanIn = widths[l];
     const fanOut = widths[l + 1];
-    const base: LayerScaling = { initStd: 1, multiplier: 1, lrScale: 1, biasMultiplier: 1, biasStd: 0 };
+    const base: LayerScaling = { initStd: 1, multiplier: 1, lrScale: 1, biasMultiplier: 1, biasStd: 0, biasLrScale: 1 };
     switch (kind) {
       case "sp":
-        return { ...base, initStd: initScale / Math.sqrt(fanIn), biasMultiplier: 1, biasStd: 0 };
+        return { ...base, initStd: (sigmaW * initScale) / Math.sqrt(fanIn), biasMultiplier: 1, biasStd: sigmaB * initScale };
       case "ntk":
       case "output-scale": {
         const out = kind === "output-scale" && l === last ? 1 / gamma : 1;
         const lr = kind === "output-scale" ? gamma * gamma : 1;
-        return { ...base, initStd: initScale, multiplier: (out * sigmaW) / Math.sqrt(fanIn), lrScale: lr, biasMultiplier: out * sigmaB, biasStd: sigmaB === 0 ? 0 : initScale };
+        return { ...base, initStd: initScale, multiplier: (out * sigmaW) / Math.sqrt(fanIn), lrScale: lr, biasMultiplier: out * sigmaB, biasStd: sigmaB === 0 ? 0 : initScale, biasLrScale: lr };
       }
       case "mup":
-        return { ...base, initStd: (initScale / Math.sqrt(fanIn)) * Math.min(1, Math.sqrt(fanOut / fanIn)), lrScale: fanOut / fanIn, biasStd: 0 };
+        return { ...base, initStd: (initScale / Math.sqrt(fanIn)) * Math.min(1, Math.sqrt(fanOut / fanIn)), lrScale: fanOut / fanIn, biasStd: 0, biasLrScale: fanOut };
       case "meanfield": {
         const n = widths[last];
         const out = l === last ? 1 / (gamma0 * n) : sigmaW / Math.sqrt(fanIn);
-        return { ...base, initStd: initScale, multiplier: out, lrScale: gamma0 * gamma0 * n, biasMultiplier: l === last ? 0 : sigmaB, biasStd: 0 };
+        const lr = gamma0 * gamma0 * n;
+        return { ...base, initStd: initScale, multiplier: out, lrScale: lr, biasMultiplier: l === last ? 0 : sigmaB, biasStd: l === last || sigmaB === 0 ? 0 : initScale, biasLrScale: lr };
       }
     }
   });

@@ -83,7 +83,7 @@ export interface TransformerConfig {
   initStd?: number;
 }
 
-/** Token ids for a batch of sequences, and optional per-batch biases. */
+/** Token ids for a batch of sequences, and optional per-batch biases (from sampleAttentionBiases). */
 export interface TokenBatch {
   /** (B * T) token ids, row-major (B, T). */
   tokens: Int32Array;
@@ -91,19 +91,42 @@ export interface TokenBatch {
   biases?: AttentionBiases;
 }
 
+/** Input embeddings (B, T, dModel) instead of token ids (the token embedding is skipped). */
+export interface EmbeddingBatch {
+  embeddings: Tensor;
+  biases?: AttentionBiases;
+}
+
+export type TransformerInput = TokenBatch | EmbeddingBatch;
+
 /**
  * A small pre-layer-norm softmax transformer (GPT-style): token and positional embeddings,
  * causal multi-head attention with learned q/k/v biases plus optional unlearned per-batch query and
- * value biases, a GELU MLP, layer norm without affine parameters, and an untied unembedding.
- * apply returns logits (B, T, vocab).
+ * value biases (arXiv 2601.22257; sample them once per batch with sampleAttentionBiases(rng, dHead)
+ * and pass them in the input), a GELU MLP, layer norm without affine parameters, and an untied
+ * unembedding. Input: token ids (TokenBatch) or embeddings (EmbeddingBatch); apply returns logits
+ * (B, T, vocab) and `loss` the mean cross-entropy of the logits against target ids (B * T).
  */
-export function transformer(cfg: TransformerConfig): Model<TransformerParams, TokenBatch> & { loss(p: TransformerParams, batch: TokenBatch, targets: Int32Array): Tensor } {
+export function transformer(cfg: TransformerConfig): Model<TransformerParams, TransformerInput> & { loss(p: TransformerParams, batch: TransformerInput, targets: Int32Array): Tensor } {
   const { vocab, dModel: d, heads, layers, seqLen } = cfg;
   if (d % heads !== 0) throw new RangeError(`dModel (${d}) must be divisible by heads (${heads})`);
   const dh = d / heads;
   const hidden = (cfg.mlpRatio ?? 4) * d;
   const std = cfg.initStd ?? 0.02;
-  const model: Model<TransformerParams, TokenBatch> = {
+  const embed = (p: TransformerParams, input: TransformerInput): Tensor => {
+    if ("embeddings" in input) {
+      const e = input.embeddings;
+      if (e.shape.length !== 3 || e.shape[2] !== d || e.shape[1] > seqLen) {
+        throw new RangeError(`transformer: embeddings must have shape (B, T <= ${seqLen}, ${d}), got [${e.shape.join(", ")}]`);
+      }
+      return add(e, slice(p.pos, [[0, e.shape[1]]])); // (B, T, d)
+    }
+    const { tokens, batch } = input;
+    const t = tokens.length / batch;
+    if (!Number.isInteger(t) || t > seqLen) throw new RangeError(`transformer: ${tokens.length} token ids do not form ${batch} sequences of length <= ${seqLen}`);
+    return add(reshape(take(p.embed, tokens, 0), [batch, t, d]), slice(p.pos, [[0, t]])); // (B, T, d)
+  };
+  const model: Model<TransformerParams, TransformerInput> = {
     init: (rng) => ({
       embed: normal(rng, [vocab, d], { std }),
       pos: normal(rng, [seqLen, d], { std }),
@@ -119,10 +142,10 @@ export function transformer(cfg: TransformerConfig): Model<TransformerParams, To
       })),
       unembed: normal(rng, [d, vocab], { std }),
     }),
-    apply: (p, { tokens, batch, biases }) => {
-      const t = tokens.length / batch;
-      if (!Number.isInteger(t) || t > seqLen) throw new RangeError(`tokens: ${tokens.length} ids do not form ${batch} sequences of length <= ${seqLen}`);
-      let h = add(reshape(take(p.embed, tokens, 0), [batch, t, d]), slice(p.pos, [[0, t]])); // (B, T, d)
+    apply: (p, input) => {
+      const biases = input.biases;
+      let h = embed(p, input); // (B, T, d)
+      const [batch, t] = h.shape;
       for (const blk of p.blocks) {
         const x = layerNorm(h);
         const qkv = add(mm(x, blk.wqkv), blk.bqkv); // (B, T, 3d)

@@ -1,1 +1,4 @@
-export * from "./stax.js";
+// Analytic NNGP/NTK kernels as composable layer rules (stax-like).
+export * from "./state.js";
+export * from "./dense.js";
+export * from "./elementwise.js";
