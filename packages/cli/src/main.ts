@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from "commander";
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -313,12 +313,32 @@ program
 
 program
   .command("experiments")
-  .description("list the experiments with their papers and claims")
+  .description("list the experiments with their papers, claims and status (the verdict of the newest stored run)")
   .option("--json", "print JSON")
+  .addOption(storeOpt())
   .action((o) => {
-    const list = EXPERIMENTS.map((e) => ({ id: e.id, title: e.title, paper: e.paper, claims: e.claims.map((c) => ({ id: c.id, statement: c.statement })), configKeys: configKeys(e), presets: e.presets }));
+    // Reads the store only when it exists: listing experiments never creates a store.
+    const path = storePath(o.store);
+    let latest = new Map<string, { run: string; status: string; created_at: string; passed: number; total: number }>();
+    if (existsSync(path)) {
+      const store = new Store(path);
+      latest = store.latestByExperiment();
+      store.close();
+    }
+    const statusOf = (id: string): { status: string; lastRun: string | null; claimsPassed: number | null; claimsChecked: number | null } => {
+      const r = latest.get(id);
+      if (!r) return { status: "not run", lastRun: null, claimsPassed: null, claimsChecked: null };
+      const status = r.status === "done" ? (r.passed === r.total ? "pass" : "FAIL") : r.status;
+      return { status, lastRun: r.run, claimsPassed: r.passed, claimsChecked: r.total };
+    };
+    const list = EXPERIMENTS.map((e) => ({ id: e.id, title: e.title, paper: e.paper, claims: e.claims.map((c) => ({ id: c.id, statement: c.statement })), configKeys: configKeys(e), presets: e.presets, ...statusOf(e.id) }));
     if (o.json) return json(list);
-    out(table([["id", "paper", "claims", "title"], ...list.map((e) => [e.id, `arXiv ${e.paper.arxiv} (${e.paper.year})`, String(e.claims.length), e.title])]));
+    const verdict = (e: (typeof list)[number]): string => {
+      if (e.claimsChecked === null) return e.status;
+      const tally = `${e.claimsPassed}/${e.claimsChecked}`;
+      return e.status === "pass" ? green(`pass ${tally}`) : e.status === "FAIL" ? red(`FAIL ${tally}`) : e.status;
+    };
+    out(table([["id", "paper", "claims", "status", "title"], ...list.map((e) => [e.id, `arXiv ${e.paper.arxiv} (${e.paper.year})`, String(e.claims.length), verdict(e), e.title])]));
   });
 
 async function main(): Promise<void> {

@@ -174,6 +174,24 @@ export class Store {
     return this.db.prepare("SELECT claim, statement, theory, measured, tolerance, rel_error, pass FROM claims WHERE run = ? ORDER BY claim").all(run) as never;
   }
 
+  /**
+   * The newest run of each experiment with its claim tally (claims passed of claims checked),
+   * keyed by experiment id; experiments never run are absent.
+   */
+  latestByExperiment(): Map<string, { run: string; status: RunStatus; created_at: string; passed: number; total: number }> {
+    const rows = this.db
+      .prepare(
+        `SELECT r.id AS run, r.experiment, r.status, r.created_at,
+                (SELECT COUNT(*) FROM claims c WHERE c.run = r.id) AS total,
+                (SELECT COALESCE(SUM(c.pass), 0) FROM claims c WHERE c.run = r.id) AS passed
+         FROM runs r ORDER BY r.created_at DESC, r.rowid DESC`,
+      )
+      .all() as { run: string; experiment: string; status: RunStatus; created_at: string; total: number; passed: number }[];
+    const latest = new Map<string, { run: string; status: RunStatus; created_at: string; passed: number; total: number }>();
+    for (const { experiment, ...rest } of rows) if (!latest.has(experiment)) latest.set(experiment, rest);
+    return latest;
+  }
+
   getRun(idOrPrefix: string): RunRecord | null {
     const exact = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(idOrPrefix) as (Omit<RunRecord, "config"> & { config: string }) | undefined;
     const rows = exact ? [exact] : (this.db.prepare("SELECT * FROM runs WHERE id LIKE ? ORDER BY created_at DESC").all(`${idOrPrefix}%`) as (Omit<RunRecord, "config"> & { config: string })[]);

@@ -37,6 +37,10 @@ describe("saddle CLI end to end", () => {
   });
 
   it("run, ls, show, export, plot (SVG and PNG) on a fresh store", () => {
+    type Listed = { id: string; status: string; lastRun: string | null; claimsPassed: number | null; claimsChecked: number | null };
+    const listed = () => (JSON.parse(saddle(["experiments", "--json"], dir).stdout) as Listed[]).find((e) => e.id === EXP);
+    expect(listed()?.status).toBe("not run");
+    expect(existsSync(join(dir, "saddle-runs")), "listing experiments must not create a store").toBe(false);
     const run = saddle(["run", EXP, "--json", "--backend", "reference"], dir);
     expect(run.code, run.stderr).toBe(0);
     const res = JSON.parse(run.stdout);
@@ -44,6 +48,7 @@ describe("saddle CLI end to end", () => {
     expect(res.status).toBe("done");
     expect(res.claims.every((c: { pass: boolean }) => c.pass)).toBe(true);
     expect(existsSync(join(dir, "saddle-runs", "saddle.db"))).toBe(true);
+    expect(listed()).toMatchObject({ status: "pass", lastRun: res.id, claimsPassed: res.claims.length, claimsChecked: res.claims.length });
     const ls = JSON.parse(saddle(["ls", "--json"], dir).stdout);
     expect(ls.map((r: { id: string }) => r.id)).toContain(res.id);
     const show = saddle(["show", res.id.slice(0, res.id.length - 2)], dir);
