@@ -25,6 +25,11 @@ export interface ClaimResult {
 export interface Claim<C> {
   id: string;
   statement: string;
+  /**
+   * A wall-clock claim (e.g. theory faster than simulation): reported by `saddle reproduce`, but the
+   * test suite only checks that it was measured, since timings depend on the machine.
+   */
+  timing?: boolean;
   check(rows: readonly Row[], cfg: C, theory: readonly Row[]): ClaimResult;
 }
 
@@ -89,4 +94,9 @@ export function verdict(theory: number, measured: number, tolerance: number, uni
 /** A claim result from an absolute bound: pass when measured <= bound (theory is the ideal value). */
 export function upperBound(theory: number, measured: number, bound: number, units?: string): ClaimResult {
   return { theory, measured, tolerance: bound, relError: Math.abs(measured - theory), pass: measured <= bound, absolute: true, units };
+}
+
+/** A claim result from a lower bound: pass when measured >= bound (e.g. "the symmetry is broken by at least"). */
+export function lowerBound(theory: number, measured: number, bound: number, units?: string): ClaimResult {
+  return { theory, measured, tolerance: bound, relError: Math.abs(measured - theory), pass: Number.isFinite(measured) && measured >= bound, absolute: true, units };
 }

@@ -20,9 +20,14 @@ describe.each(EXPERIMENTS.map((e) => [e.id, e] as const))("experiment %s", (_id,
     // kernel predictor) may return no separate theory rows; the claims still compare with theory.
     const theory = e.theory(cfg);
     expect(Array.isArray(theory)).toBe(true);
+    // The default figure has something to draw.
+    const drawn = (r: { probe: string; key: string }) => r.probe === e.figure.probe && r.key === e.figure.key;
+    expect(rows.some(drawn) || theory.some(drawn), `figure ${e.figure.probe}/${e.figure.key} has no rows`).toBe(true);
     for (const c of e.claims) {
       const r = c.check(rows, cfg, theory);
-      expect(r.pass, `${c.id}: theory ${r.theory}, measured ${r.measured}, tolerance ${r.tolerance}`).toBe(true);
+      // Wall-clock claims are measured here but not asserted: timings depend on the machine and load.
+      if (c.timing) expect(Number.isFinite(r.measured) && r.measured > 0, `${c.id}: measured ${r.measured}`).toBe(true);
+      else expect(r.pass, `${c.id}: theory ${r.theory}, measured ${r.measured}, tolerance ${r.tolerance}`).toBe(true);
     }
   });
 
