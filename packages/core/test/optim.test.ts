@@ -55,6 +55,7 @@ const ROWS: OptRow[] = [
   { name: "soap", parabola: () => S.soap(0.05, { b1: 0.9, b2: 0.999 }), rosen: () => S.soap(0.05, { b1: 0.9, b2: 0.999 }), steps: 2000, rosenSteps: 5000, tol: 1e-3, rosenTol: 1e-2 },
   { name: "clip + gd", parabola: () => S.chain(S.clipByGlobalNorm(1), S.scaleByLearningRate(0.05)), rosen: () => S.chain(S.clipByGlobalNorm(1), S.scaleByLearningRate(1.5e-3)), steps: 1000, rosenSteps: 20000, tol: 1e-3, rosenTol: 5e-2 },
   { name: "ecd", parabola: () => S.ecd({ lr: 0.01, eta: 10, f0: -0.01 }), rosen: () => S.ecd({ lr: 0.01, eta: 10, f0: -0.01 }), steps: 3000, rosenSteps: 3000, tol: 1e-3, rosenTol: 5e-3, closest: true },
+  { name: "ecd per-tensor", parabola: () => S.ecd({ lr: 0.01, eta: 10, f0: -0.01, projection: "per-tensor" }), rosen: () => S.ecd({ lr: 0.01, eta: 10, f0: -0.01, projection: "per-tensor" }), steps: 3000, rosenSteps: 3000, tol: 1e-3, rosenTol: 5e-3, closest: true },
 ];
 
 describe("optimizers: parabola and Rosenbrock", () => {
@@ -342,6 +343,7 @@ describe("bad input is rejected with a clear error", () => {
     ["momentum decay 1", () => S.trace({ decay: 1 }), /momentum decay must be in \[0, 1\), got 1/],
     ["maxNorm 0", () => S.clipByGlobalNorm(0), /maxNorm must be > 0, got 0/],
     ["ecd lr < 0", () => S.ecd({ lr: -1 }), /ecd lr must be > 0, got -1/],
+    ["ecd projection unknown", () => S.ecd({ lr: 1, projection: "per-layer" as "global" }), /ecd projection must be "global" or "per-tensor", got per-layer/],
     ["negative learning rate", () => S.gd(-0.1), /learning rate must be a finite number >= 0, got -0.1/],
     ["adam b2 = 1", () => S.adam(0.1, { b2: 1 }), /adam b2 must be in \[0, 1\), got 1/],
     ["soap precondFrequency 0", () => S.soap(0.1, { precondFrequency: 0 }), /soap precondFrequency must be a positive integer, got 0/],

@@ -8,7 +8,6 @@ import { runSombrero } from "../src/symmetry-breaking-attention/sombrero.js";
 import { bayesWindowLoss, markovCorpus } from "../src/symmetry-breaking-attention/char-corpus.js";
 import { invarianceCheck } from "../src/symmetry-breaking-attention/invariance.js";
 import { makeModel } from "../src/symmetry-breaking-attention/training.js";
-import { ecdPerTensor } from "../src/symmetry-breaking-attention/ecd-per-tensor.js";
 
 const layout = { dModel: 8, heads: 2 };
 const dh = 4;
@@ -199,7 +198,7 @@ describe("symmetry-breaking-attention", () => {
       let pb = pa;
       const flatLoss = (p: S.Tree) => lossOf(split ? S.concat([(p as { a: S.Tensor }).a, (p as { b: S.Tensor }).b]) : (p as S.Tensor));
       const core = S.ecd({ lr: 0.5, eta: 10, f0: 0 });
-      const paper = ecdPerTensor({ lr: 0.5, eta: 10, f0: 0 });
+      const paper = S.ecd({ lr: 0.5, eta: 10, f0: 0, projection: "per-tensor" });
       let sa = core.init(pa);
       let sb = paper.init(pb);
       let gap = 0;

@@ -1,5 +1,5 @@
 import { Rng } from "../tensor/rng.js";
-import { treeToVector, vectorToTree } from "../tree.js";
+import { leaves, treeToVector, vectorToTree } from "../tree.js";
 import type { GradientTransformation } from "./transform.js";
 
 export interface EcdOptions {
@@ -17,6 +17,14 @@ export interface EcdOptions {
   conserveEnergy?: boolean;
   /** Seed of the bounce noise (and of the start direction if the first gradient is zero). */
   seed?: number;
+  /**
+   * Where the kick's projection p (p.g) takes its dot product: "global" (over all d parameters, the
+   * ECD equations; default) or "per-tensor" (each parameter leaf separately, as the symmetry-breaking
+   * study's released optimizer computes it). Per-tensor kicks are not orthogonal to p and scale the
+   * leaves of one layer (e.g. a weight and its bias) differently, so they break symmetries that the
+   * global scheme keeps (derived and measured in the symmetry-breaking-attention experiment).
+   */
+  projection?: "global" | "per-tensor";
 }
 
 /** ECD's state: the step count, the velocity (flattened over all d parameters) and the noise RNG. */
@@ -60,12 +68,13 @@ function dot(a: Float64Array, b: Float64Array): number {
  * loop does). Updates come back in the parameters' dtypes; the velocity is kept in float64.
  */
 export function ecd(opts: EcdOptions): GradientTransformation<EcdState> {
-  const { lr, eta = 100, f0 = 0, nu = 0, wd = 0, conserveEnergy = true, seed = 0 } = opts;
+  const { lr, eta = 100, f0 = 0, nu = 0, wd = 0, conserveEnergy = true, seed = 0, projection = "global" } = opts;
   if (!(typeof lr === "number" && lr > 0 && Number.isFinite(lr))) throw new RangeError(`ecd lr must be > 0, got ${lr}`);
   if (!(eta > 0 && Number.isFinite(eta))) throw new RangeError(`ecd eta must be > 0, got ${eta}`);
   if (!(nu >= 0 && Number.isFinite(nu))) throw new RangeError(`ecd nu must be >= 0, got ${nu}`);
   if (!(wd >= 0 && Number.isFinite(wd))) throw new RangeError(`ecd wd must be >= 0, got ${wd}`);
   if (!Number.isFinite(f0)) throw new RangeError(`ecd f0 must be finite, got ${f0}`);
+  if (projection !== "global" && projection !== "per-tensor") throw new RangeError(`ecd projection must be "global" or "per-tensor", got ${String(projection)}`);
   const dt = lr / Math.sqrt(eta);
   return {
     init: () => ({ count: 0, p: new Float64Array(0), rng: Rng.seed(seed).state() }),
@@ -98,10 +107,16 @@ export function ecd(opts: EcdOptions): GradientTransformation<EcdState> {
         const pn = Math.sqrt(dot(p, p));
         if (pn > 0) for (let i = 0; i < d; i++) p[i] /= pn;
       }
-      // Kick: p+ = p - c (g - p (p.g)), c = dt k / (F - F0).
-      const pg = dot(p, g);
+      // Kick: p+ = p - c (g - p (p.g)), c = dt k / (F - F0); p.g over all parameters or per leaf.
       const c = (dt * eta * d) / (2 * Math.max(d - 1, 1)) / (F - f0);
-      for (let i = 0; i < d; i++) p[i] -= c * (g[i] - p[i] * pg);
+      const blocks = projection === "global" ? [d] : leaves(grads).map((leaf) => leaf.size);
+      let start = 0;
+      for (const size of blocks) {
+        let pg = 0;
+        for (let i = start; i < start + size; i++) pg += p[i] * g[i];
+        for (let i = start; i < start + size; i++) p[i] -= c * (g[i] - p[i] * pg);
+        start += size;
+      }
       // Drift.
       const step = new Float64Array(d);
       for (let i = 0; i < d; i++) step[i] = dt * p[i];

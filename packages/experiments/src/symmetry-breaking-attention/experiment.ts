@@ -125,7 +125,7 @@ export const symmetryBreakingAttention: Experiment<SymmetryBreakingConfig> = {
     for (const [key, v] of Object.entries(inv)) yield { step: 0, t: 0, probe: "invariance", key, value: v };
 
     // 2. The Q-K Noether current under heavy-ball SGDM (zero initial velocity) and ECD (nu = 0):
-    //    core's ECD (global p.g) and the paper code's ECD (per-tensor p.g, ecd-per-tensor.ts).
+    //    core's ECD (global p.g) and the paper code's ECD (per-tensor p.g: `S.ecd({ projection: "per-tensor" })`).
     const m = modelOf(cfg);
     const optimizers = [
       { name: "sgdm", steps: cfg.noetherSteps, opt: { kind: "sgdm" as const, lr: cfg.noetherLr, momentum: cfg.noetherMomentum } },

@@ -2,7 +2,6 @@ import * as S from "@saddle/core";
 import type { GradientTransformation, Rng, TransformerParams, Tree } from "@saddle/core";
 import type { MarkovCorpus } from "./char-corpus.js";
 import { frobenius, qkCurrent, qkSource, type QkCurrent } from "./noether-current.js";
-import { ecdPerTensor, type EcdPerTensorState } from "./ecd-per-tensor.js";
 import { batchLoss, batchSampler, makeModel, type BiasSetup, type ModelSetup } from "./training.js";
 
 /** One step's measurements of the Q-K Noether current (maxima over layers and heads). */
@@ -27,14 +26,14 @@ export interface NoetherRunOptions {
   biases: BiasSetup;
   batch: number;
   steps: number;
-  /** Heavy ball, core's ECD (global p.g), or the paper code's ECD (per-tensor p.g, ecd-per-tensor.ts); both ECDs with nu = 0. */
+  /** Heavy ball, core's ECD (global p.g), or the paper code's ECD (per-tensor p.g, core's ecd with projection "per-tensor"); both ECDs with nu = 0. */
   optimizer: { kind: "sgdm"; lr: number; momentum: number } | { kind: "ecd" | "ecdPerTensor"; lr: number; eta: number; f0: number };
 }
 
 /** The optimiser's velocity as a parameter tree: the heavy-ball buffer, or ECD's unit velocity p. */
 function velocityOf(kind: NoetherRunOptions["optimizer"]["kind"], state: unknown, params: TransformerParams): TransformerParams {
   if (kind === "sgdm") return (state as [{ velocity: Tree }, unknown])[0].velocity as TransformerParams;
-  return S.vectorToTree((state as S.EcdState | EcdPerTensorState).p, params);
+  return S.vectorToTree((state as S.EcdState).p, params);
 }
 
 /**
@@ -55,7 +54,7 @@ export function noetherRun(corpus: MarkovCorpus, o: NoetherRunOptions, rngs: { i
       ? S.momentum(oo.lr, oo.momentum)
       : oo.kind === "ecd"
         ? S.ecd({ lr: oo.lr, eta: oo.eta, f0: oo.f0, nu: 0 })
-        : (ecdPerTensor({ lr: oo.lr, eta: oo.eta, f0: oo.f0 }) as GradientTransformation<unknown>);
+        : S.ecd({ lr: oo.lr, eta: oo.eta, f0: oo.f0, nu: 0, projection: "per-tensor" });
   let state = opt.init(params);
   const sample = batchSampler(corpus, m, o.biases, o.batch);
   const beta = o.optimizer.kind === "sgdm" ? o.optimizer.momentum : NaN;
