@@ -35,7 +35,7 @@ export const CODE_VERSION = "0.1.0";
 /** Evaluates every claim of an experiment on stored rows. */
 export function evaluateClaims(e: Experiment, cfg: Record<string, unknown>, rows: readonly Row[]): ClaimOutcome[] {
   const theory = e.theory(cfg);
-  return e.claims.map((c) => {
+  return e.claims.filter((c) => c.appliesTo?.(cfg) ?? true).map((c) => {
     try {
       const r = c.check(rows, cfg, theory);
       return { experiment: e.id, claim: c.id, statement: c.statement, theory: r.theory, measured: r.measured, tolerance: r.tolerance, relError: r.relError, pass: r.pass, units: r.units };

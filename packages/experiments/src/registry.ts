@@ -16,6 +16,8 @@ import { quasiHomogeneousMargin } from "./quasi-homogeneous-margin/experiment.js
 import { stochasticCollapse } from "./stochastic-collapse/experiment.js";
 import { limitingSgd } from "./limiting-sgd/experiment.js";
 import { symmetryBreakingAttention } from "./symmetry-breaking-attention/experiment.js";
+import { getRichQuick } from "./get-rich-quick/experiment.js";
+import { lambdaBalanced } from "./lambda-balanced/experiment.js";
 
 /** Every experiment Saddle knows, by id. A new experiment joins by adding a line here. */
 export const EXPERIMENTS: Experiment[] = [
@@ -36,6 +38,8 @@ export const EXPERIMENTS: Experiment[] = [
   stochasticCollapse as unknown as Experiment,
   limitingSgd as unknown as Experiment,
   symmetryBreakingAttention as unknown as Experiment,
+  getRichQuick as unknown as Experiment,
+  lambdaBalanced as unknown as Experiment,
 ];
 
 export function getExperiment(id: string): Experiment | undefined {

@@ -30,6 +30,12 @@ export interface Claim<C> {
    * test suite only checks that it was measured, since timings depend on the machine.
    */
   timing?: boolean;
+  /**
+   * Whether the claim is checked for this config (default: always). A claim about an optional,
+   * expensive part of a run (e.g. one only the full preset enables) is skipped, not failed, when
+   * that part is off; `saddle reproduce` leaves it out of that run's claims.
+   */
+  appliesTo?(cfg: C): boolean;
   check(rows: readonly Row[], cfg: C, theory: readonly Row[]): ClaimResult;
 }
 
