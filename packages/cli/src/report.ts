@@ -1,6 +1,6 @@
 import type { Store } from "./store.js";
 import type { ClaimOutcome } from "./runner.js";
-import { getExperiment } from "@saddle/experiments";
+import { figureSeries, getExperiment } from "@saddle/experiments";
 import { renderSvg, type Series } from "./plot.js";
 import { fmt } from "./output.js";
 
@@ -13,10 +13,15 @@ export function runFigure(store: Store, runId: string): string | null {
   const e = getExperiment(run.experiment);
   if (!e) return null;
   const f = e.figure;
-  const pts = (source: "sim" | "theory") => store.metrics(runId, { probe: f.probe, key: f.key, source }).map((r) => [f.x === "t" ? r.t : r.step, r.value] as [number, number]);
-  const series: Series[] = [{ name: "simulation", points: pts("sim") }];
-  const th = pts("theory");
-  if (th.length) series.push({ name: "theory", points: th, dashed: true });
+  const curves = figureSeries(f, run.config);
+  const pts = (probe: string, key: string, source: "sim" | "theory") => store.metrics(runId, { probe, key, source }).map((r) => [f.x === "t" ? r.t : r.step, r.value] as [number, number]);
+  const series: Series[] = [];
+  for (const c of curves) {
+    const sim = pts(c.probe, c.key, "sim");
+    if (sim.length) series.push({ name: c.label, points: sim, dashed: c.dashed });
+    const th = pts(c.probe, c.key, "theory");
+    if (th.length) series.push({ name: curves.length === 1 && c.label === "simulation" ? "theory" : `${c.label} (theory)`, points: th, dashed: true });
+  }
   return renderSvg(series, { title: e.title, xLabel: f.xLabel, yLabel: f.yLabel, logx: f.logx, logy: f.logy });
 }
 

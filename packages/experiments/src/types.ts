@@ -58,7 +58,7 @@ export interface RunContext {
 }
 
 /** The default figure of an experiment: a metric against time, theory dashed over simulation. */
-export interface FigureSpec {
+export interface FigureSpec<C = Record<string, unknown>> {
   probe: string;
   key: string;
   x: "t" | "step";
@@ -66,6 +66,28 @@ export interface FigureSpec {
   logy?: boolean;
   xLabel: string;
   yLabel: string;
+  /**
+   * Several curves instead of the one (probe, key): each drawn from the run's rows (solid, or dashed
+   * when the run itself logs a prediction) and from theory(cfg) where it has rows (dashed). A
+   * function receives the run's config (e.g. one curve per lambda of a sweep).
+   */
+  series?: readonly FigureSeries[] | ((cfg: C) => readonly FigureSeries[]);
+}
+
+/** One curve of a figure: the rows of (probe, key), with a legend label. */
+export interface FigureSeries {
+  /** Defaults to the figure's probe. */
+  probe?: string;
+  key: string;
+  label: string;
+  /** The run's rows of this key are themselves a prediction: draw them dashed. */
+  dashed?: boolean;
+}
+
+/** The curves a figure draws for a config: its `series`, or the single (probe, key) as "simulation". */
+export function figureSeries<C>(f: FigureSpec<C>, cfg: C): { probe: string; key: string; label: string; dashed: boolean }[] {
+  const list = f.series === undefined ? [{ key: f.key, label: "simulation" }] : typeof f.series === "function" ? f.series(cfg) : f.series;
+  return list.map((s) => ({ probe: (s as FigureSeries).probe ?? f.probe, key: s.key, label: s.label, dashed: (s as FigureSeries).dashed ?? false }));
 }
 
 /**
@@ -83,7 +105,7 @@ export interface Experiment<C extends Record<string, unknown> = Record<string, u
   run(cfg: C, ctx: RunContext): AsyncIterable<Row>;
   theory(cfg: C): Row[];
   claims: Claim<C>[];
-  figure: FigureSpec;
+  figure: FigureSpec<C>;
 }
 
 /** Relative error with a floor on the denominator. */

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import * as S from "@saddle/core";
-import { EXPERIMENTS, type Experiment, type ExperimentCheckpoint } from "@saddle/experiments";
+import { EXPERIMENTS, figureSeries, type Experiment, type ExperimentCheckpoint } from "@saddle/experiments";
 import { loadNative } from "@saddle/native";
 
 // Experiments run on the native backend when it is built (as `saddle reproduce` does); the
@@ -20,9 +20,11 @@ describe.each(EXPERIMENTS.map((e) => [e.id, e] as const))("experiment %s", (_id,
     // kernel predictor) may return no separate theory rows; the claims still compare with theory.
     const theory = e.theory(cfg);
     expect(Array.isArray(theory)).toBe(true);
-    // The default figure has something to draw.
-    const drawn = (r: { probe: string; key: string }) => r.probe === e.figure.probe && r.key === e.figure.key;
-    expect(rows.some(drawn) || theory.some(drawn), `figure ${e.figure.probe}/${e.figure.key} has no rows`).toBe(true);
+    // Every curve of the default figure has something to draw.
+    for (const c of figureSeries(e.figure, cfg)) {
+      const drawn = (r: { probe: string; key: string }) => r.probe === c.probe && r.key === c.key;
+      expect(rows.some(drawn) || theory.some(drawn), `figure curve ${c.probe}/${c.key} has no rows`).toBe(true);
+    }
     for (const c of e.claims.filter((x) => x.appliesTo?.(cfg) ?? true)) {
       const r = c.check(rows, cfg, theory);
       // Wall-clock claims are measured here but not asserted: timings depend on the machine and load.

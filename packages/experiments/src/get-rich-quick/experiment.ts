@@ -258,6 +258,6 @@ export const getRichQuick: Experiment<GetRichQuickConfig> = {
       },
     },
   ],
-  figure: { probe: "neuron", key: "delta=-0.2/nu", x: "t", logx: true, xLabel: "gradient-flow time t", yLabel: "nu = (w . beta*) / a (exact dashed over RK45 flow); keys delta=<value>/nu" },
+  figure: { probe: "neuron", key: "delta=-0.2/nu", x: "t", logx: true, xLabel: "gradient-flow time t", yLabel: "nu = (w . beta*) / a (exact dashed over RK45 flow)", series: (cfg) => cfg.deltas.map((d) => ({ key: `${deltaKey(d)}/nu`, label: deltaKey(d) })) },
 };
 

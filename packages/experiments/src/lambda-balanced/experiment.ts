@@ -231,7 +231,7 @@ export const lambdaBalanced: Experiment<LambdaBalancedConfig> = {
       },
     },
   ],
-  figure: { probe: "mode", key: "lambda=0.5", x: "t", logx: true, xLabel: "gradient-flow time t (Saddle MSE; paper time tau = t / k)", yLabel: "aligned mode sigma / s (exact dashed over RK45 simulation); keys lambda=<value>" },
+  figure: { probe: "mode", key: "lambda=0.5", x: "t", logx: true, xLabel: "gradient-flow time t (Saddle MSE; paper time tau = t / k)", yLabel: "aligned mode sigma / s (exact dashed over RK45 simulation)", series: (cfg) => cfg.modeLambdas.map((l) => ({ key: lamKey(l), label: lamKey(l) })) },
 };
 
 /** The linear-network NTK (W1 W1^T) (x) I_k + I_d (x) (W2^T W2) from the two representation blocks. */

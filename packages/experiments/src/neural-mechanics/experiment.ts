@@ -120,5 +120,15 @@ export const neuralMechanics: Experiment<NeuralMechanicsConfig> = {
       check: (rows: readonly Row[]) => upperBound(0, summary(rows, `momentum.oscillatorMax.${q}`), 0.01, "max relative error"),
     })),
   ],
-  figure: { probe: "momentum", key: "scale", x: "t", xLabel: "time t = lr step / (1 - beta)", yLabel: "|W1|^2 (scale quantity; prediction in key scale.oscillator)" },
+  figure: {
+    probe: "momentum",
+    key: "scale",
+    x: "t",
+    xLabel: "time t = lr step / (1 - beta)",
+    yLabel: "|W1|^2 (scale quantity)",
+    series: [
+      { key: "scale", label: "measured" },
+      { key: "scale.oscillator", label: "damped-oscillator prediction", dashed: true },
+    ],
+  },
 };

@@ -137,5 +137,16 @@ export const noetherLearningDynamics: Experiment<NoetherConfig> = {
       check: (rows) => lowerBound(1e-2, summary(rows, "sombrero.adam.maxRelAngularMomentum"), 1e-2, "sin(angle(theta, v))"),
     },
   ],
-  figure: { probe: "sgd-wd", key: "effLr", x: "t", logy: true, xLabel: "time t = lr step", yLabel: "effective learning rate eta/|theta|^2 (prediction: key effLr.predicted)" },
+  figure: {
+    probe: "sgd-wd",
+    key: "effLr",
+    x: "t",
+    logy: true,
+    xLabel: "time t = lr step",
+    yLabel: "effective learning rate eta/|theta|^2",
+    series: [
+      { key: "effLr", label: "measured" },
+      { key: "effLr.predicted", label: "implicit RMSProp prediction", dashed: true },
+    ],
+  },
 };

@@ -271,5 +271,16 @@ export const symmetryBreakingAttention: Experiment<SymmetryBreakingConfig> = {
       },
     },
   ],
-  figure: { probe: "noether/sgdm/betaQ", key: "relativeCurrent", x: "step", logy: true, xLabel: "SGDM step", yLabel: "||J_QK|| / (||W~_Q|| ||P_Q||) with per-batch beta_Q (symmetric run: probe noether/sgdm/symmetric, ~1e-16)" },
+  figure: {
+    probe: "noether/sgdm/betaQ",
+    key: "relativeCurrent",
+    x: "step",
+    logy: true,
+    xLabel: "SGDM step",
+    yLabel: "||J_QK|| / (||W~_Q|| ||P_Q||)",
+    series: [
+      { probe: "noether/sgdm/betaQ", key: "relativeCurrent", label: "per-batch beta_Q" },
+      { probe: "noether/sgdm/symmetric", key: "relativeCurrent", label: "symmetric (round-off)" },
+    ],
+  },
 };
