@@ -188,3 +188,37 @@ describe("gradient flow (RK45 on parameter trees)", () => {
     expect(() => S.gradientFlow(loss, { w: S.tensor(2) }, { t1: -1 })).toThrow(/t1 must be a finite time >= 0, got -1/);
   });
 });
+
+describe("modifiedLoss (GD's backward-error loss L + lr/4 |grad L|^2)", () => {
+  it("on a quadratic its gradient is (A + lr/2 A^2) theta", () => {
+    const a = S.tensor([[3, 1], [1, 2]]);
+    const loss = (p: { w: S.Tensor }) => S.mul(S.sum(S.mul(p.w, S.matmul(a, p.w))), 0.5);
+    const w = S.tensor([0.7, -1.3]);
+    const lr = 0.1;
+    const g = S.grad(S.modifiedLoss(loss, lr))({ w }).w.data;
+    const aw = [3 * 0.7 - 1.3, 0.7 - 2 * 1.3];
+    const a2w = [3 * aw[0] + aw[1], aw[0] + 2 * aw[1]];
+    for (let i = 0; i < 2; i++) expect(g[i]).toBeCloseTo(aw[i] + (lr / 2) * a2w[i], 12);
+  });
+
+  it("GD follows its flow to O(lr^2) while the plain flow is O(lr) away (a smooth nonlinear loss)", () => {
+    const loss = (p: { w: S.Tensor }) => S.add(S.sum(S.softplus(S.mul(S.sub(p.w, S.tensor([1, -2, 0.5])), 2))), S.mul(S.square(S.sum(p.w)), 0.1));
+    const init = { w: S.tensor([0.3, 0.4, -0.2]) };
+    const errors = [0.2, 0.1, 0.05].map((lr) => {
+      let p = init;
+      for (let k = 0; k < Math.round(1 / lr); k++) p = { w: S.sub(p.w, S.mul(S.grad(loss)(p).w, lr)) };
+      const gap = (q: { w: S.Tensor }) => Math.hypot(...Array.from(q.w.data, (v, i) => v - p.w.data[i]));
+      return { plain: gap(S.gradientFlow(loss, init, 1, { rtol: 1e-12, atol: 1e-14 }).final), modified: gap(S.gradientFlow(S.modifiedLoss(loss, lr), init, 1, { rtol: 1e-12, atol: 1e-14 }).final) };
+    });
+    for (let i = 1; i < errors.length; i++) {
+      expect(errors[i - 1].plain / errors[i].plain).toBeGreaterThan(1.8);
+      expect(errors[i - 1].plain / errors[i].plain).toBeLessThan(2.2);
+      expect(errors[i - 1].modified / errors[i].modified).toBeGreaterThan(3.6);
+      expect(errors[i - 1].modified / errors[i].modified).toBeLessThan(4.4);
+    }
+  });
+
+  it("rejects a learning rate that is not positive", () => {
+    expect(() => S.modifiedLoss((p: { w: S.Tensor }) => S.sum(p.w), 0)).toThrow(/modifiedLoss: lr must be a finite number > 0, got 0/);
+  });
+});

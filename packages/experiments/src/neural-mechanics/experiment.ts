@@ -4,6 +4,7 @@ import type { Experiment } from "../types.js";
 import { upperBound, verdict } from "../types.js";
 import { gaussianMixture, initMechanics } from "./model.js";
 import { simulateMechanics, type MechanicsRunSummary } from "./simulate.js";
+import { modifiedFlowRows } from "./modified-flow.js";
 
 const schema = z
   .object({
@@ -21,8 +22,14 @@ const schema = z
     momentumWd: z.number().positive().describe("coupled weight decay of the heavy-ball run"),
     momentumSteps: z.number().int().positive().describe("steps of the heavy-ball run"),
     every: z.number().int().positive().describe("log rows every this many steps"),
+    flowHidden: z.number().int().positive().describe("width of the smooth (tanh) network of the modified-flow check"),
+    flowSamples: z.number().int().min(2).describe("training points of the modified-flow check (full batch)"),
+    flowLrs: z.array(z.number().positive()).min(2).max(6).describe("GD learning rates of the modified-flow check, each half the previous"),
+    flowTime: z.number().positive().describe("time t = lr * steps where GD is compared with the flows (a multiple of every flowLrs entry)"),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.flowLrs.every((lr, i) => i === 0 || Math.abs(lr - c.flowLrs[i - 1] / 2) <= 1e-12 * lr), { message: "each flowLrs entry must be half the previous one", path: ["flowLrs"] })
+  .refine((c) => c.flowLrs.every((lr) => Math.abs(c.flowTime / lr - Math.round(c.flowTime / lr)) <= 1e-9), { message: "flowTime must be a whole number of steps at every flowLrs entry", path: ["flowTime"] });
 
 export type NeuralMechanicsConfig = z.infer<typeof schema>;
 
@@ -50,6 +57,19 @@ const summary = (rows: readonly Row[], key: string): number => rows.find((r) => 
 const worst = (rows: readonly Row[], runs: readonly RunName[], measure: string, qs: readonly string[] = QUANTITIES): number =>
   Math.max(...runs.flatMap((r) => qs.map((q) => summary(rows, `${r}.${measure}.${q}`))));
 
+const flowError = (rows: readonly Row[], lr: number, which: "plainError" | "modifiedError"): number =>
+  rows.find((r) => r.probe === "modified-flow" && r.key === `lr=${lr}/${which}`)?.value ?? NaN;
+
+/** The consecutive ratio error(lr) / error(lr / 2) farthest from `order`, as a verdict against it. */
+function orderRatio(rows: readonly Row[], cfg: NeuralMechanicsConfig, which: "plainError" | "modifiedError", order: number) {
+  let worstRatio = order;
+  for (let i = 1; i < cfg.flowLrs.length; i++) {
+    const ratio = flowError(rows, cfg.flowLrs[i - 1], which) / flowError(rows, cfg.flowLrs[i], which);
+    if (!(Math.abs(ratio - order) <= Math.abs(worstRatio - order))) worstRatio = ratio;
+  }
+  return verdict(order, worstRatio, 0.1, "error(lr) / error(lr / 2)");
+}
+
 /**
  * Neural Mechanics (Kunin et al., arXiv 2012.04728): the translation, scale and rescale symmetries
  * of a small batch-normalised ReLU network constrain its gradients, which turns into exact per-step
@@ -62,8 +82,8 @@ export const neuralMechanics: Experiment<NeuralMechanicsConfig> = {
   paper: { arxiv: "2012.04728", title: "Neural Mechanics: Symmetry and Broken Conservation Laws in Deep Learning Dynamics", authors: "Kunin, Sagastuy-Brena, Ganguli, Yamins, Tanaka", year: 2021 },
   schema: schema as unknown as z.ZodType<NeuralMechanicsConfig>,
   presets: {
-    quick: { inputDim: 20, hidden: 32, classes: 5, samples: 500, spread: 1, batch: 32, lr: 0.05, wd: 0.01, steps: 600, momentumLr: 0.01, momentumBeta: 0.9, momentumWd: 5e-4, momentumSteps: 1500, every: 10 },
-    full: { inputDim: 20, hidden: 32, classes: 5, samples: 2000, spread: 1, batch: 64, lr: 0.05, wd: 0.01, steps: 4000, momentumLr: 0.01, momentumBeta: 0.9, momentumWd: 5e-4, momentumSteps: 10000, every: 20 },
+    quick: { inputDim: 20, hidden: 32, classes: 5, samples: 500, spread: 1, batch: 32, lr: 0.05, wd: 0.01, steps: 600, momentumLr: 0.01, momentumBeta: 0.9, momentumWd: 5e-4, momentumSteps: 1500, every: 10, flowHidden: 12, flowSamples: 32, flowLrs: [0.1, 0.05, 0.025], flowTime: 1 },
+    full: { inputDim: 20, hidden: 32, classes: 5, samples: 2000, spread: 1, batch: 64, lr: 0.05, wd: 0.01, steps: 4000, momentumLr: 0.01, momentumBeta: 0.9, momentumWd: 5e-4, momentumSteps: 10000, every: 20, flowHidden: 32, flowSamples: 64, flowLrs: [0.2, 0.1, 0.05, 0.025, 0.0125], flowTime: 2 },
   },
   async *run(cfg, ctx) {
     const data = gaussianMixture(ctx.rng.fork("data"), cfg.samples, cfg.inputDim, cfg.classes, cfg.spread);
@@ -81,6 +101,8 @@ export const neuralMechanics: Experiment<NeuralMechanicsConfig> = {
       yield* s.rows;
       yield* summaryRows(run, s, sp.steps, sp.beta > 0 ? (sp.lr * sp.steps) / (1 - sp.beta) : sp.lr * sp.steps);
     }
+    if (ctx.signal?.aborted) return;
+    yield* modifiedFlowRows({ inputDim: cfg.inputDim, hidden: cfg.flowHidden, classes: cfg.classes, samples: cfg.flowSamples, lrs: cfg.flowLrs, time: cfg.flowTime }, ctx.rng.fork("modified-flow"));
   },
   theory: () => [], // every prediction needs the run's measured gradients (integral buffers): computed in run as `<q>.continuous` / `<q>.oscillator` rows
   claims: [
@@ -119,6 +141,21 @@ export const neuralMechanics: Experiment<NeuralMechanicsConfig> = {
       statement: `Heavy ball (eta = 0.01, beta = 0.9, lambda = 5e-4 in the presets): the damped-oscillator ${q} prediction (gamma = (1 - beta)/(eta (1 + beta)), omega^2 = 4 lambda/(eta (1 + beta)), driven by 2|v|^2 integral buffers) tracks the measured value within 1% at every step`,
       check: (rows: readonly Row[]) => upperBound(0, summary(rows, `momentum.oscillatorMax.${q}`), 0.01, "max relative error"),
     })),
+    {
+      id: "plain-flow-first-order",
+      statement: "Full-batch GD departs from the gradient flow of L at first order: halving lr halves |theta_GD - theta_flow| at the same time t (ratio 2 within 10%, worst consecutive pair; smooth tanh variant of the network)",
+      check: (rows, cfg) => orderRatio(rows, cfg, "plainError", 2),
+    },
+    {
+      id: "modified-flow-second-order",
+      statement: "Full-batch GD follows the modified gradient flow of L~ = L + (lr/4)|grad L|^2 to second order: halving lr quarters |theta_GD - theta_flow~| (ratio 4 within 10%, worst consecutive pair)",
+      check: (rows, cfg) => orderRatio(rows, cfg, "modifiedError", 4),
+    },
+    {
+      id: "modified-flow-closer",
+      statement: "At every learning rate GD is at least 4x closer to the modified flow than to the plain flow (measured: the largest modifiedError / plainError over the lrs, pass <= 0.25)",
+      check: (rows, cfg) => upperBound(0, Math.max(...cfg.flowLrs.map((lr) => flowError(rows, lr, "modifiedError") / flowError(rows, lr, "plainError"))), 0.25, "error ratio"),
+    },
   ],
   figure: {
     probe: "momentum",

@@ -29,12 +29,17 @@ export function initMechanics(rng: Rng, d: number, h: number, classes: number): 
   };
 }
 
-/** Mean cross-entropy of the network on a batch x (B, d) with integer labels (B). */
-export function mechanicsLoss(p: MechanicsParams, x: Tensor, labels: ArrayLike<number>): Tensor {
+/**
+ * Mean cross-entropy of the network on a batch x (B, d) with integer labels (B). `activation` "tanh"
+ * gives the smooth variant used for the modified-flow check (translation and scale symmetries stay;
+ * the rescale symmetry needs the homogeneous ReLU).
+ */
+export function mechanicsLoss(p: MechanicsParams, x: Tensor, labels: ArrayLike<number>, activation: "relu" | "tanh" = "relu"): Tensor {
+  const act = activation === "relu" ? S.relu : S.tanh;
   const z1 = S.matmul(x, p.w1); // (B, h)
   const centred = S.sub(z1, S.mean(z1, 0, true)); // (B, h)
   const n1 = S.div(centred, S.sqrt(S.mean(S.square(centred), 0, true))); // (B, h), eps = 0: exact scale symmetry
-  const h2 = S.relu(S.add(S.matmul(S.relu(n1), p.w2), p.b2)); // (B, h)
+  const h2 = act(S.add(S.matmul(act(n1), p.w2), p.b2)); // (B, h)
   return S.crossEntropy(S.add(S.matmul(h2, p.w3), p.b3), labels);
 }
 
