@@ -63,19 +63,35 @@ export function renderSvg(series: Series[], opts: FigureOptions): string {
     }
     lines.push({ type: "line", name: s.name, data: s.points.filter(keep), showSymbol: false, symbol: "none", lineStyle: { type: s.dashed ? "dashed" : "solid", width: s.dashed ? 2 : 1.6, color: s.dashed && series.length <= 2 ? "#111111" : c }, itemStyle: { color: s.dashed && series.length <= 2 ? "#111111" : c } });
   });
+  const width = opts.width ?? 720;
+  // A title longer than about one line at 14 px breaks onto a second line, and the plot moves down.
+  // (ECharts' server-side text measure underestimates rendered widths, so the break is placed here.)
+  const maxChars = Math.floor((width - 40) / 7.2);
+  const twoLineTitle = (opts.title?.length ?? 0) > maxChars;
+  const title = twoLineTitle && opts.title ? breakLine(opts.title, maxChars) : opts.title;
+  const height = opts.height ?? 440;
+  const maxYChars = Math.floor((height - 150) / 6.6);
+  const yLabel = opts.yLabel.length > maxYChars ? breakLine(opts.yLabel, maxYChars) : opts.yLabel;
   chart.setOption({
     animation: false,
     backgroundColor: "#ffffff",
-    title: opts.title ? { text: opts.title, left: "center", textStyle: { fontSize: 14, fontFamily: "sans-serif" } } : undefined,
-    legend: { bottom: 0, data: series.map((s) => s.name), textStyle: { fontFamily: "sans-serif" } },
-    grid: { left: 90, right: 30, top: opts.title ? 50 : 30, bottom: 90 },
+    title: title ? { text: title, left: "center", textStyle: { fontSize: 14, fontFamily: "sans-serif" } } : undefined,
+    legend: { bottom: 0, width: "80%", data: series.map((s) => s.name), textStyle: { fontFamily: "sans-serif" } },
+    grid: { left: 90, right: 30, top: opts.title ? (twoLineTitle ? 70 : 50) : 30, bottom: 90 },
     xAxis: { type: opts.logx ? "log" : "value", name: opts.xLabel, nameLocation: "middle", nameGap: 30, scale: !opts.logx, axisLabel: { fontFamily: "sans-serif", formatter: tick } },
-    yAxis: { type: opts.logy ? "log" : "value", name: opts.yLabel, nameLocation: "middle", nameGap: 68, scale: !opts.logy, axisLabel: { fontFamily: "sans-serif", formatter: tick } },
+    yAxis: { type: opts.logy ? "log" : "value", name: yLabel, nameLocation: "middle", nameGap: yLabel === opts.yLabel ? 68 : 56, scale: !opts.logy, axisLabel: { fontFamily: "sans-serif", formatter: tick } },
     series: lines,
   });
   const svg = chart.renderToSVGString();
   chart.dispose();
   return svg;
+}
+
+/** Splits text at the last space before `maxChars` (or at maxChars when there is none) into two lines. */
+function breakLine(text: string, maxChars: number): string {
+  const at = text.lastIndexOf(" ", maxChars);
+  const cut = at > 0 ? at : maxChars;
+  return `${text.slice(0, cut).trimEnd()}\n${text.slice(cut).trimStart()}`;
 }
 
 /** Rasterises an SVG to PNG (resvg). */
