@@ -139,6 +139,10 @@ export class Store {
   insertRows(run: string, rows: readonly Row[], source: "sim" | "theory" = "sim"): void {
     if (rows.length === 0) return;
     const ins = this.db.prepare("INSERT INTO metrics (run, step, t, probe, key, value, source) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    // A value may be non-finite (stored as NULL, read back as NaN); a row's position may not.
+    for (const r of rows) {
+      if (!Number.isFinite(r.step) || !Number.isFinite(r.t)) throw new RangeError(`row ${r.probe}/${r.key}: step and t must be finite numbers, got step ${r.step}, t ${r.t}`);
+    }
     this.db.transaction(() => {
       for (const r of rows) ins.run(run, r.step, r.t, r.probe, r.key, Number.isFinite(r.value) ? r.value : null, source);
     })();

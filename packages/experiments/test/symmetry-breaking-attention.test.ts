@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as S from "@saddle/core";
 import type { TransformerParams } from "@saddle/core";
 import { corpusOf, symmetryBreakingAttention as e } from "../src/symmetry-breaking-attention/experiment.js";
-import { augmentedHead, randomInvertible, randomOrthogonal, rotateQueryKey, matmulRows } from "../src/symmetry-breaking-attention/attention-symmetry.js";
+import { augmentedHead, randomInvertible, randomOrthogonal, rotateQueryKey } from "../src/symmetry-breaking-attention/attention-symmetry.js";
 import { antisym, frobenius, qkCurrent, qkGradientTorque, qkSource } from "../src/symmetry-breaking-attention/noether-current.js";
 import { runSombrero } from "../src/symmetry-breaking-attention/sombrero.js";
 import { bayesWindowLoss, markovCorpus } from "../src/symmetry-breaking-attention/char-corpus.js";
@@ -84,7 +84,7 @@ describe("symmetry-breaking-attention", () => {
     const j = qkCurrent(params.blocks[0], v.blocks[0], 0, layout).j;
     const jr = qkCurrent(rotateQueryKey(params, rots, layout).blocks[0], rotateQueryKey(v, rots, layout).blocks[0], 0, layout).j;
     const rT = Float64Array.from(r, (_, i) => r[(i % dh) * dh + Math.floor(i / dh)]);
-    const predicted = matmulRows(matmulRows(rT, j, dh, dh, dh), r, dh, dh, dh);
+    const predicted = S.linalg.matMulRowMajor(S.linalg.matMulRowMajor(rT, j, dh, dh, dh), r, dh, dh, dh);
     expect(maxAbs(jr, predicted) / frobenius(j)).toBeLessThan(1e-13);
   });
 
@@ -92,9 +92,9 @@ describe("symmetry-breaking-attention", () => {
     const rng = S.Rng.seed(4);
     const r = randomOrthogonal(rng, dh);
     const rT = Float64Array.from(r, (_, i) => r[(i % dh) * dh + Math.floor(i / dh)]);
-    expect(maxAbs(matmulRows(rT, r, dh, dh, dh), S.eye(dh).data)).toBeLessThan(1e-14);
+    expect(maxAbs(S.linalg.matMulRowMajor(rT, r, dh, dh, dh), S.eye(dh).data)).toBeLessThan(1e-14);
     const { g, gInv } = randomInvertible(rng, dh);
-    expect(maxAbs(matmulRows(g, gInv, dh, dh, dh), S.eye(dh).data)).toBeLessThan(1e-12);
+    expect(maxAbs(S.linalg.matMulRowMajor(g, gInv, dh, dh, dh), S.eye(dh).data)).toBeLessThan(1e-12);
     const params = makeModel(tiny).init(rng.fork("init"));
     const back = rotateQueryKey(rotateQueryKey(params, params.blocks.map(() => [r, r]), layout), params.blocks.map(() => [rT, rT]), layout);
     expect(maxAbs(S.treeToVector(back), S.treeToVector(params))).toBeLessThan(1e-14);

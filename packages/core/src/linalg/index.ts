@@ -2,6 +2,8 @@ import { Tensor } from "../tensor/tensor.js";
 import { linalgFor } from "../backend/registry.js";
 import type { DType } from "../tensor/dtype.js";
 
+export { matMulRowMajor, transposeRowMajor } from "./row-major.js";
+
 /**
  * Dense linear algebra on tensors, dispatched through the active backend (a native backend takes
  * these over; the pure-TS reference is the fallback). Computation is in float64; results take the

@@ -75,7 +75,7 @@ export interface TrainRun<P extends Tree> extends AsyncIterable<Row> {
  * Lets pending macrotasks (signal handlers, I/O callbacks) run: setImmediate where it exists
  * (Node; no 1 ms clamp), setTimeout(0) in browsers.
  */
-function yieldToEventLoop(): Promise<void> {
+export function yieldToEventLoop(): Promise<void> {
   const immediate = (globalThis as { setImmediate?: (cb: () => void) => unknown }).setImmediate;
   return new Promise((resolve) => (immediate !== undefined ? immediate(resolve) : setTimeout(resolve, 0)));
 }

@@ -185,7 +185,7 @@ export const agfDiagonalLinear: Experiment<AgfDiagonalConfig> = {
         return { theory, measured: last, tolerance: errors[0], relError: errors[errors.length - 1], pass: decreasing, units: "t / log(1/alpha)" };
       },
     })),
-    speedupClaim("simulationSeconds", "agfSeconds", "The AGF engine computes the staircase at least 100x faster than GD simulates it (measured: simulation seconds / AGF seconds)"),
+    speedupClaim("agf-speedup", "simulationSeconds", "agfSeconds", "The AGF engine computes the staircase at least 100x faster than GD simulates it (measured: simulation seconds / AGF seconds)"),
   ],
   figure: { probe: "train", key: "loss", x: "t", logy: true, xLabel: "gradient-flow time t = lr * step", yLabel: "training loss (1/2 mean squared error)" },
 };

@@ -194,7 +194,7 @@ export const agfLinearNetwork: Experiment<AgfLinearNetworkConfig> = {
         return { theory, measured: times[times.length - 1], tolerance: errors[0], relError: errors[errors.length - 1], pass: decreasing, units: "t / (c log(1/(sqrt 2 alpha)))" };
       },
     })),
-    speedupClaim("simulationSeconds", "agfSeconds", "AGF's staircase (Conjecture 4.1: levels, predictors, jump times) is computed at least 100x faster than GD simulates it at the preset alpha (measured: simulation seconds / AGF seconds)"),
+    speedupClaim("agf-speedup", "simulationSeconds", "agfSeconds", "AGF's staircase (Conjecture 4.1: levels, predictors, jump times) is computed at least 100x faster than GD simulates it at the preset alpha (measured: simulation seconds / AGF seconds)"),
   ],
   figure: { probe: "train", key: "loss", x: "t", logy: true, xLabel: "gradient-flow time t = lr * step", yLabel: "population loss (1/2 mean squared error over outputs)" },
 };

@@ -223,7 +223,7 @@ export const agfLinearTransformer: Experiment<AgfLinearTransformerConfig> = {
       statement: `M's value on the ${k}-th eigenvector equals 1 / (tr Lambda + (N + 1) lambda_${k}) within 5%`,
       check: (rows: readonly Row[], cfg: AgfLinearTransformerConfig) => verdict(agf.linearTransformerSingularValues(cfg.eigenvalues, cfg.N)[k - 1], final(rows, `sv${k}`), 0.05, "e_k^T M e_k"),
     })),
-    speedupClaim("simulationSeconds", "agfSeconds", "The AGF engine computes the staircase at least 100x faster than GD simulates it (measured: simulation seconds / AGF seconds)"),
+    speedupClaim("agf-speedup", "simulationSeconds", "agfSeconds", "The AGF engine computes the staircase at least 100x faster than GD simulates it (measured: simulation seconds / AGF seconds)"),
   ],
   figure: { probe: "train", key: "loss", x: "t", logx: true, logy: true, xLabel: "gradient-flow time t = lr * step", yLabel: "training loss 1/2 mean (y_hat - y_q)^2" },
 };

@@ -24,9 +24,9 @@ export function medianSeconds(fn: () => void, warmup = 3): number {
  * suite checks that both times were measured but never asserts the ratio (no timing asserts in
  * tests); `saddle reproduce` reports its verdict like any claim.
  */
-export function speedupClaim<C>(simulationKey: string, theoryKey: string, statement: string, factor = 100): Claim<C> {
+export function speedupClaim<C>(id: string, simulationKey: string, theoryKey: string, statement: string, factor = 100): Claim<C> {
   return {
-    id: "agf-speedup",
+    id,
     statement,
     timing: true,
     check: (rows: readonly Row[]): ClaimResult => {

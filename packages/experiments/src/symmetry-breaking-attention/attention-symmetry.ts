@@ -50,19 +50,6 @@ export function augmentedHead(block: Pick<TransformerBlock, "wqkv" | "bqkv">, se
   return out;
 }
 
-/** C = A B for row-major A (m, k), B (k, n). */
-export function matmulRows(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let l = 0; l < k; l++) {
-      const ail = a[i * k + l];
-      if (ail === 0) continue;
-      for (let j = 0; j < n; j++) c[i * n + j] += ail * b[l * n + j];
-    }
-  }
-  return c;
-}
-
 /** A copy of a block with fresh wqkv, bqkv, wo arrays (the other leaves are shared, they are never mutated). */
 function cloneAttention(block: TransformerBlock): TransformerBlock {
   const copy = (t: Tensor) => new S.Tensor(Float64Array.from(t.data), t.shape);
@@ -74,7 +61,7 @@ function rightMultiplySector(block: TransformerBlock, sector: Sector, head: numb
   const d = layout.dModel;
   const dh = headDim(layout);
   const c0 = SECTOR_OFFSET[sector] * d + head * dh;
-  const rotated = matmulRows(augmentedHead(block, sector, head, layout), m, d + 1, dh, dh); // (d + 1, dh)
+  const rotated = S.linalg.matMulRowMajor(augmentedHead(block, sector, head, layout), m, d + 1, dh, dh); // (d + 1, dh)
   const w = block.wqkv.data as Float64Array;
   const b = block.bqkv.data as Float64Array;
   for (let i = 0; i < d; i++) for (let j = 0; j < dh; j++) w[i * 3 * d + c0 + j] = rotated[i * dh + j];
@@ -111,7 +98,7 @@ export function transformValueOutput(params: TransformerParams, maps: readonly (
       const { g, gInv } = maps[l][h];
       rightMultiplySector(out, "value", h, g, layout);
       const rows = wo.slice(h * dh * d, (h + 1) * dh * d); // (dh, d)
-      wo.set(matmulRows(gInv, rows, dh, dh, d), h * dh * d);
+      wo.set(S.linalg.matMulRowMajor(gInv, rows, dh, dh, d), h * dh * d);
     }
     return out;
   });

@@ -1,24 +1,15 @@
 // Small dense row-major square-matrix helpers for representation matrices (plain Float64Arrays;
 // no gradients needed).
+import { matMulRowMajor, transposeRowMajor } from "../../linalg/row-major.js";
 
 /** The product a b of two (d, d) matrices. */
 export function matMul(a: ArrayLike<number>, b: ArrayLike<number>, d: number): Float64Array {
-  const c = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let k = 0; k < d; k++) {
-      const aik = a[i * d + k];
-      if (aik === 0) continue;
-      for (let j = 0; j < d; j++) c[i * d + j] += aik * b[k * d + j];
-    }
-  }
-  return c;
+  return matMulRowMajor(a, b, d, d, d);
 }
 
 /** The transpose of a (d, d) matrix. */
 export function transposed(a: ArrayLike<number>, d: number): Float64Array {
-  const t = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) t[j * d + i] = a[i * d + j];
-  return t;
+  return transposeRowMajor(a, d, d);
 }
 
 /** The Kronecker product a (x) b of a (da, da) and b (db, db): (da db, da db). */

@@ -1,9 +1,7 @@
 import type { Tensor } from "../../tensor/tensor.js";
 import type { Tree } from "../../tree.js";
-import { leaves } from "../../tree.js";
-import { grad } from "../../autodiff/transforms.js";
-import { add, mul, square } from "../../ops/elementwise.js";
-import { sum } from "../../ops/reduce.js";
+import { grad, treeVdot } from "../../autodiff/transforms.js";
+import { add, mul } from "../../ops/elementwise.js";
 
 /**
  * The modified loss of gradient descent with learning rate lr (backward error analysis: Barrett &
@@ -17,11 +15,9 @@ import { sum } from "../../ops/reduce.js";
  */
 export function modifiedLoss<T extends Tree>(loss: (p: T) => Tensor, lr: number): (p: T) => Tensor {
   if (!(lr > 0 && Number.isFinite(lr))) throw new RangeError(`modifiedLoss: lr must be a finite number > 0, got ${lr}`);
-  const g = grad(loss);
+  const gradient = grad(loss);
   return (p: T) => {
-    const gradients = leaves(g(p) as Tree);
-    let norm2: Tensor = sum(square(gradients[0]));
-    for (let i = 1; i < gradients.length; i++) norm2 = add(norm2, sum(square(gradients[i])));
-    return add(loss(p), mul(norm2, lr / 4));
+    const g = gradient(p);
+    return add(loss(p), mul(treeVdot(g, g), lr / 4));
   };
 }

@@ -3,28 +3,8 @@ import * as linalg from "../../linalg/index.js";
 
 /**
  * Small dense helpers on row-major Float64Arrays for the AGF closed forms (no gradients needed):
- * products, symmetric eigendecompositions and pseudo-inverse solves through Saddle's linalg.
+ * symmetric eigendecompositions and pseudo-inverse solves through Saddle's linalg.
  */
-
-/** C = A B with A (m, k) and B (k, n), row-major. */
-export function matMul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let l = 0; l < k; l++) {
-      const ail = a[i * k + l];
-      if (ail === 0) continue;
-      for (let j = 0; j < n; j++) c[i * n + j] += ail * b[l * n + j];
-    }
-  }
-  return c;
-}
-
-/** A^T for A (m, n). */
-export function transpose(a: ArrayLike<number>, m: number, n: number): Float64Array {
-  const t = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) t[j * m + i] = a[i * n + j];
-  return t;
-}
 
 /** Eigenvalues in descending order and eigenvectors as the columns of an (n, n) row-major matrix. */
 export function eighDescending(a: ArrayLike<number>, n: number): { values: Float64Array; vectors: Float64Array } {

@@ -1,4 +1,5 @@
-import { eighDescending, matMul, pseudoSolveSymmetric, singularValues, transpose } from "./dense.js";
+import { eighDescending, pseudoSolveSymmetric, singularValues } from "./dense.js";
+import { matMulRowMajor, transposeRowMajor } from "../../linalg/row-major.js";
 
 /** Second moments of a regression task y ~ x for a two-layer linear network f(x) = A W x. */
 export interface LinearNetworkMoments {
@@ -50,7 +51,7 @@ export function linearNetworkAgf(moments: LinearNetworkMoments, rank?: number): 
   // OLS = Sigma_yx Sigma_xx^-1, row by row.
   const ols = new Float64Array(c * d);
   for (let i = 0; i < c; i++) ols.set(pseudoSolveSymmetric(sxx, Array.from({ length: d }, (_, j) => syx[i * d + j]), d, 1e-15), i * d);
-  const M = matMul(ols, transpose(syx, c, d), c, d, c);
+  const M = matMulRowMajor(ols, transposeRowMajor(syx, c, d), c, d, c);
   const { values: mu, vectors: U } = eighDescending(M, c);
   const realisable = mu.reduce((s, v) => s + v, 0);
   const traceSyy = moments.traceSyy ?? realisable;
@@ -67,9 +68,9 @@ export function linearNetworkAgf(moments: LinearNetworkMoments, rank?: number): 
     if (k > 0) learned += mu[k - 1];
     levels.push(0.5 * (traceSyy - learned));
     const P = projector(k);
-    predictors.push(matMul(P, ols, c, c, d));
+    predictors.push(matMulRowMajor(P, ols, c, c, d));
     const rest = Float64Array.from(syx);
-    const proj = matMul(P, syx, c, c, d);
+    const proj = matMulRowMajor(P, syx, c, c, d);
     for (let j = 0; j < rest.length; j++) rest[j] -= proj[j];
     const sv = singularValues(rest, c, d);
     const row = new Float64Array(K + 1);
