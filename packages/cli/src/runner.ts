@@ -1,27 +1,18 @@
 import * as S from "@saddle/core";
 import type { Row } from "@saddle/core";
-import type { Experiment, ExperimentCheckpoint } from "@saddle/experiments";
+import { DivergedError, checkClaims, prepare, runRows, type AnyExperiment, type ClaimOutcome, type ExperimentCheckpoint } from "@saddle/experiments";
 import type { Store } from "./store.js";
 import { UsageError } from "./errors.js";
+import { codeVersion } from "./version.js";
 
-export interface ClaimOutcome {
-  experiment: string;
-  claim: string;
-  statement: string;
-  theory: number;
-  measured: number;
-  tolerance: number;
-  relError: number;
-  pass: boolean;
-  units?: string;
-}
+export type { ClaimOutcome };
 
 export interface RunOutcome {
   id: string;
   experiment: string;
   config: Record<string, unknown>;
   seed: number;
-  status: "done" | "failed" | "interrupted";
+  status: "done" | "failed" | "interrupted" | "diverged";
   reason: string | null;
   final: Record<string, number>;
   claims: ClaimOutcome[];
@@ -30,37 +21,24 @@ export interface RunOutcome {
   signal?: string;
 }
 
-export const CODE_VERSION = "0.1.0";
-
-/** Evaluates every claim of an experiment on stored rows. */
-export function evaluateClaims(e: Experiment, cfg: Record<string, unknown>, rows: readonly Row[]): ClaimOutcome[] {
-  const theory = e.theory(cfg);
-  return e.claims.filter((c) => c.appliesTo?.(cfg) ?? true).map((c) => {
-    try {
-      const r = c.check(rows, cfg, theory);
-      return { experiment: e.id, claim: c.id, statement: c.statement, theory: r.theory, measured: r.measured, tolerance: r.tolerance, relError: r.relError, pass: r.pass, units: r.units };
-    } catch (err) {
-      return { experiment: e.id, claim: c.id, statement: `${c.statement} (check failed: ${(err as Error).message})`, theory: NaN, measured: NaN, tolerance: NaN, relError: NaN, pass: false };
-    }
-  });
-}
-
 /** Last value of each probe/key. */
-function finalValues(rows: readonly Row[]): Record<string, number> {
+export function finalValues(rows: readonly Row[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of rows) out[r.probe === "train" ? r.key : `${r.probe}.${r.key}`] = r.value;
   return out;
 }
 
 /**
- * Runs an experiment into the store: rows are written in batches as they come, a heartbeat marks
- * the run alive, checkpoints are stored as artifacts, and SIGINT/SIGTERM stop the run between
- * steps and mark it interrupted with its rows kept. `resumeId` continues a run from its last
- * checkpoint (rows after it are replaced), giving the same curve as an uninterrupted run.
+ * Runs an experiment into the store: setup and theory computed once (seeded streams of the run's
+ * seed), rows written in batches as they come, a heartbeat marking the run alive, checkpoints
+ * stored as artifacts (with how many rows preceded them), and SIGINT/SIGTERM stopping the run
+ * between steps, marking it interrupted with its rows kept. A non-finite loss or a DivergedError
+ * ends it `diverged` (claims are not evaluated). `resumeId` continues a run from its last
+ * checkpoint: rows after the checkpoint are replaced, giving the same rows as an uninterrupted run.
  */
 export async function runIntoStore(
   store: Store,
-  e: Experiment,
+  e: AnyExperiment,
   opts: { config?: Record<string, unknown>; seed: number; preset: string | null; backend: string; resumeId?: string; progress?: (msg: string) => void },
 ): Promise<RunOutcome> {
   const t0 = performance.now();
@@ -77,16 +55,16 @@ export async function runIntoStore(
     id = prev.id;
     config = prev.config;
     seed = prev.seed;
-    const blob = store.getArtifact(id, "checkpoint");
+    const blob = e.resumable ? store.getArtifact(id, "checkpoint") : null;
     if (blob) {
       resume = S.decodeState<ExperimentCheckpoint>(JSON.parse(blob.toString("utf8")));
-      store.truncateFrom(id, resume.step);
+      store.keepFirstRows(id, resume.rows ?? 0);
     } else store.deleteRows(id, "sim");
     store.reopenRun(id);
   } else {
     config = opts.config as Record<string, unknown>;
     id = store.newRunId(e.id);
-    store.createRun({ id, experiment: e.id, config, seed, preset: opts.preset, backend: opts.backend, codeVersion: CODE_VERSION });
+    store.createRun({ id, experiment: e.id, config, seed, preset: opts.preset, backend: opts.backend, codeVersion: codeVersion() });
   }
 
   const ctrl = new AbortController();
@@ -100,6 +78,7 @@ export async function runIntoStore(
   const hb = setInterval(() => store.heartbeat(id), 5000);
   hb.unref();
   let buffer: Row[] = [];
+  let emitted = resume?.rows ?? 0;
   let lastFlush = Date.now();
   const flush = () => {
     store.insertRows(id, buffer);
@@ -107,27 +86,33 @@ export async function runIntoStore(
     lastFlush = Date.now();
   };
   const steps = typeof config.steps === "number" ? config.steps : undefined;
+  let prepared: ReturnType<typeof prepare>;
+  let diverged: string | null = null;
   try {
-    const rows = e.run(config as never, {
-      rng: S.Rng.seed(seed),
+    prepared = prepare(e, config, seed);
+    const rows = runRows(e, config, seed, prepared.setup, {
       signal: ctrl.signal,
       resume,
       checkpointEvery: steps ? Math.max(1, Math.ceil(steps / 20)) : undefined,
       onCheckpoint: (c) => {
         flush();
-        store.putArtifact(id, "checkpoint", "checkpoint", JSON.stringify(S.encodeState(c)));
+        store.putArtifact(id, "checkpoint", "checkpoint", JSON.stringify(S.encodeState({ ...c, rows: emitted })));
       },
     });
     for await (const r of rows) {
       buffer.push(r);
+      emitted++;
       if (buffer.length >= 500 || Date.now() - lastFlush > 1000) flush();
       if (opts.progress && r.probe === "train" && r.key === "loss") opts.progress(`${e.id}: step ${r.step}${steps ? `/${steps}` : ""}, loss ${r.value.toExponential(3)}`);
     }
     flush();
   } catch (err) {
     flush();
-    store.finishRun(id, "failed", (err as Error).message);
-    throw err;
+    if (err instanceof DivergedError) diverged = `${err.message} (${err.quantity})`;
+    else {
+      store.finishRun(id, "failed", (err as Error).message);
+      throw err;
+    }
   } finally {
     clearInterval(hb);
     process.off("SIGINT", onSignal);
@@ -135,15 +120,19 @@ export async function runIntoStore(
   }
   const seconds = (performance.now() - t0) / 1000;
   const all = store.metrics(id, { source: "sim" });
+  if (diverged !== null) {
+    store.finishRun(id, "diverged", diverged);
+    return { id, experiment: e.id, config, seed, status: "diverged", reason: diverged, final: finalValues(all), claims: [], seconds };
+  }
   if (ctrl.signal.aborted) {
     const reason = `interrupted by ${signalName ?? "abort"}; resume with 'saddle run ${e.id} --resume ${id}'`;
     store.finishRun(id, "interrupted", reason);
     return { id, experiment: e.id, config, seed, status: "interrupted", reason, final: finalValues(all), claims: [], seconds, signal: signalName ?? undefined };
   }
   store.deleteRows(id, "theory");
-  store.insertRows(id, e.theory(config as never), "theory");
-  const claims = evaluateClaims(e, config, all);
-  store.putClaims(id, claims.map((c) => ({ ...c })));
+  store.insertRows(id, prepared.theory, "theory");
+  const claims = checkClaims(e, config, prepared.setup, all, prepared.theory);
+  store.putClaims(id, claims);
   store.finishRun(id, "done", null);
   return { id, experiment: e.id, config, seed, status: "done", reason: null, final: finalValues(all), claims, seconds };
 }

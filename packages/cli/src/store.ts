@@ -4,9 +4,29 @@ import { dirname, resolve } from "node:path";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Row } from "@saddle/core";
+import { ruleText, type ClaimKind, type ClaimOutcome, type Rule } from "@saddle/experiments";
+
+/** The number a rule compares with (its tolerance or bound), kept in the claims table's tolerance column. */
+function ruleThreshold(r: Rule): number | null {
+  switch (r.type) {
+    case "rel":
+    case "abs":
+      return r.tol;
+    case "atMost":
+    case "atLeast":
+      return r.bound;
+    case "z":
+      return r.maxZ;
+    default:
+      return null;
+  }
+}
 
 /** Run statuses. A run whose process died while running is found stale and becomes "interrupted". */
-export type RunStatus = "queued" | "running" | "done" | "failed" | "interrupted";
+export type RunStatus = "queued" | "running" | "done" | "failed" | "interrupted" | "diverged";
+
+/** Every run status, for validating filters. */
+export const RUN_STATUSES: readonly RunStatus[] = ["queued", "running", "done", "failed", "interrupted", "diverged"];
 
 export interface RunRecord {
   id: string;
@@ -41,6 +61,22 @@ const MIGRATIONS: string[] = [
    CREATE TABLE claims (run TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, claim TEXT NOT NULL,
      statement TEXT NOT NULL, theory REAL, measured REAL, tolerance REAL, rel_error REAL, pass INTEGER NOT NULL,
      PRIMARY KEY (run, claim));`,
+  // 2: rows carry coordinates; claims carry their kind, rule and reason; runs can end 'diverged'
+  // (the CHECK constraint changes, so runs is rebuilt: foreign keys are off during migrations).
+  `ALTER TABLE metrics ADD COLUMN coords TEXT;
+   ALTER TABLE claims ADD COLUMN kind TEXT NOT NULL DEFAULT 'claim';
+   ALTER TABLE claims ADD COLUMN rule TEXT;
+   ALTER TABLE claims ADD COLUMN rule_text TEXT;
+   ALTER TABLE claims ADD COLUMN reason TEXT;
+   ALTER TABLE claims ADD COLUMN units TEXT;
+   CREATE TABLE runs_new (
+     id TEXT PRIMARY KEY, experiment TEXT NOT NULL, config TEXT NOT NULL, seed INTEGER NOT NULL,
+     preset TEXT, status TEXT NOT NULL CHECK (status IN ('queued','running','done','failed','interrupted','diverged')),
+     reason TEXT, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, heartbeat_at TEXT,
+     pid INTEGER, host TEXT, backend TEXT, code_version TEXT);
+   INSERT INTO runs_new SELECT id, experiment, config, seed, preset, status, reason, created_at, started_at, finished_at, heartbeat_at, pid, host, backend, code_version FROM runs;
+   DROP TABLE runs;
+   ALTER TABLE runs_new RENAME TO runs;`,
 ];
 
 /** Seconds without a heartbeat after which a running run of another host is considered dead. */
@@ -88,12 +124,21 @@ export class Store {
     const row = this.db.prepare("SELECT version FROM schema_version").get() as { version: number } | undefined;
     let version = row?.version ?? 0;
     if (version > MIGRATIONS.length) throw new Error(`the run store ${this.path} has schema version ${version}, newer than this Saddle (${MIGRATIONS.length}); upgrade Saddle`);
-    const tx = this.db.transaction(() => {
-      for (; version < MIGRATIONS.length; version++) this.db.exec(MIGRATIONS[version]);
-      this.db.prepare("DELETE FROM schema_version").run();
-      this.db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(version);
-    });
-    tx.immediate();
+    if (version === MIGRATIONS.length) return;
+    // Table rebuilds must not cascade: foreign keys off for the migration, checked after it.
+    this.db.pragma("foreign_keys = OFF");
+    try {
+      const tx = this.db.transaction(() => {
+        for (; version < MIGRATIONS.length; version++) this.db.exec(MIGRATIONS[version]);
+        this.db.prepare("DELETE FROM schema_version").run();
+        this.db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(version);
+        const broken = this.db.pragma("foreign_key_check") as unknown[];
+        if (broken.length) throw new Error(`migration left ${broken.length} rows with dangling foreign keys`);
+      });
+      tx.immediate();
+    } finally {
+      this.db.pragma("foreign_keys = ON");
+    }
   }
 
   /** Marks dead 'running' runs interrupted; returns their ids. */
@@ -138,19 +183,19 @@ export class Store {
   /** Appends rows in one transaction. */
   insertRows(run: string, rows: readonly Row[], source: "sim" | "theory" = "sim"): void {
     if (rows.length === 0) return;
-    const ins = this.db.prepare("INSERT INTO metrics (run, step, t, probe, key, value, source) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    const ins = this.db.prepare("INSERT INTO metrics (run, step, t, probe, key, value, source, coords) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     // A value may be non-finite (stored as NULL, read back as NaN); a row's position may not.
     for (const r of rows) {
       if (!Number.isFinite(r.step) || !Number.isFinite(r.t)) throw new RangeError(`row ${r.probe}/${r.key}: step and t must be finite numbers, got step ${r.step}, t ${r.t}`);
     }
     this.db.transaction(() => {
-      for (const r of rows) ins.run(run, r.step, r.t, r.probe, r.key, Number.isFinite(r.value) ? r.value : null, source);
+      for (const r of rows) ins.run(run, r.step, r.t, r.probe, r.key, Number.isFinite(r.value) ? r.value : null, source, r.coords && Object.keys(r.coords).length ? JSON.stringify(r.coords) : null);
     })();
   }
 
-  /** Removes a run's simulated rows from `step` on (resuming from a checkpoint taken at that step). */
-  truncateFrom(run: string, step: number): void {
-    this.db.prepare("DELETE FROM metrics WHERE run = ? AND source = 'sim' AND step >= ?").run(run, step);
+  /** Keeps the first `count` simulated rows of a run (in emission order) and deletes the rest: resuming from a checkpoint taken after `count` rows. */
+  keepFirstRows(run: string, count: number): void {
+    this.db.prepare("DELETE FROM metrics WHERE run = ? AND source = 'sim' AND rowid NOT IN (SELECT rowid FROM metrics WHERE run = ? AND source = 'sim' ORDER BY rowid LIMIT ?)").run(run, run, count);
   }
 
   deleteRows(run: string, source: "sim" | "theory"): void {
@@ -166,16 +211,27 @@ export class Store {
     return r?.data ?? null;
   }
 
-  putClaims(run: string, claims: { claim: string; statement: string; theory: number; measured: number; tolerance: number; relError: number; pass: boolean }[]): void {
-    const ins = this.db.prepare("INSERT OR REPLACE INTO claims (run, claim, statement, theory, measured, tolerance, rel_error, pass) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    const fin = (v: number) => (Number.isFinite(v) ? v : null);
+  /** Replaces a run's claims with these outcomes (rule as JSON and as text, kind, reason). */
+  putClaims(run: string, claims: readonly ClaimOutcome[]): void {
+    const ins = this.db.prepare("INSERT OR REPLACE INTO claims (run, claim, statement, theory, measured, tolerance, rel_error, pass, kind, rule, rule_text, reason, units) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    const fin = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
     this.db.transaction(() => {
-      for (const c of claims) ins.run(run, c.claim, c.statement, fin(c.theory), fin(c.measured), fin(c.tolerance), fin(c.relError), c.pass ? 1 : 0);
+      this.db.prepare("DELETE FROM claims WHERE run = ?").run(run);
+      for (const c of claims) if (c.applicable) ins.run(run, c.claim, c.statement, fin(c.theory), fin(c.measured), fin(ruleThreshold(c.rule)), fin(c.error), c.pass ? 1 : 0, c.kind, JSON.stringify(c.rule), c.ruleText, c.reason ?? null, c.units ?? null);
     })();
   }
 
-  claims(run: string): { claim: string; statement: string; theory: number | null; measured: number | null; tolerance: number | null; rel_error: number | null; pass: number }[] {
-    return this.db.prepare("SELECT claim, statement, theory, measured, tolerance, rel_error, pass FROM claims WHERE run = ? ORDER BY claim").all(run) as never;
+  /** A run's stored claims as outcomes (claims stored before kinds existed read as kind 'claim'). */
+  claims(run: string, experiment: string): ClaimOutcome[] {
+    const rows = this.db.prepare("SELECT claim, statement, theory, measured, tolerance, rel_error, pass, kind, rule, rule_text, reason, units FROM claims WHERE run = ? ORDER BY rowid").all(run) as {
+      claim: string; statement: string; theory: number | null; measured: number | null; tolerance: number | null; rel_error: number | null; pass: number; kind: string; rule: string | null; rule_text: string | null; reason: string | null; units: string | null;
+    }[];
+    return rows.map((r) => {
+      const rule: Rule = r.rule ? (JSON.parse(r.rule) as Rule) : { type: "rel", tol: r.tolerance ?? NaN };
+      const o: ClaimOutcome = { experiment, claim: r.claim, kind: r.kind as ClaimKind, statement: r.statement, applicable: true, theory: r.theory, measured: r.measured ?? NaN, rule, ruleText: r.rule_text ?? ruleText(rule), error: r.rel_error, pass: r.pass === 1, units: r.units ?? undefined };
+      if (r.reason !== null) o.reason = r.reason;
+      return o;
+    });
   }
 
   /**
@@ -228,8 +284,8 @@ export class Store {
         args.push(opts[k]);
       }
     }
-    const rows = this.db.prepare(`SELECT step, t, probe, key, value, source FROM metrics WHERE ${where.join(" AND ")} ORDER BY rowid`).all(...args) as (Row & { source: string; value: number | null })[];
-    return rows.map((r) => ({ ...r, value: r.value ?? NaN }));
+    const rows = this.db.prepare(`SELECT step, t, probe, key, value, source, coords FROM metrics WHERE ${where.join(" AND ")} ORDER BY rowid`).all(...args) as { step: number; t: number; probe: string; key: string; value: number | null; source: string; coords: string | null }[];
+    return rows.map(({ coords, value, ...r }) => (coords === null ? { ...r, value: value ?? NaN } : { ...r, value: value ?? NaN, coords: JSON.parse(coords) as Row["coords"] }));
   }
 
   close(): void {

@@ -1,2 +1,2 @@
-export * from "./types.js";
+export * from "./kit/index.js";
 export * from "./registry.js";

@@ -1,3 +1,4 @@
+/** Kit v1 types, kept only while experiments move to the kit (kit/); deleted once none imports it. */
 import type { Rng, Row, Tree } from "@saddle/core";
 import type { z } from "zod";
 

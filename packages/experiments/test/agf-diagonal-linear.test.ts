@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { agfDiagonalLinear as experiment } from "../src/agf-diagonal-linear/experiment.js";
+import { agfDiagonalLinear as experiment } from "../src/saddle-to-saddle/agf-diagonal-linear/experiment.js";
 
 describe("agf-diagonal-linear", () => {
   it("draws the closed-form staircase at the preset alpha and rejects inconsistent data", () => {

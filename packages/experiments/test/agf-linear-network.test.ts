@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { agfLinearNetwork as experiment } from "../src/agf-linear-network/experiment.js";
+import { agfLinearNetwork as experiment } from "../src/saddle-to-saddle/agf-linear-network/experiment.js";
 
 describe("agf-linear-network", () => {
   it("the theory staircase has the conjectured levels in Saddle's units and the schema checks the spectra", () => {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import * as S from "@saddle/core";
-import { agfLinearTransformer as experiment } from "../src/agf-linear-transformer/experiment.js";
+import { agfLinearTransformer as experiment } from "../src/saddle-to-saddle/agf-linear-transformer/experiment.js";
 
 describe("agf-linear-transformer", () => {
   it("the AGF staircase learns one head per eigenvalue at the closed-form plateaus; the schema wants decreasing eigenvalues", () => {

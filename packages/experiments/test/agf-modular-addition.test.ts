@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import * as S from "@saddle/core";
-import { agfModularAddition as experiment } from "../src/agf-modular-addition/experiment.js";
+import { agfModularAddition as experiment } from "../src/saddle-to-saddle/agf-modular-addition/experiment.js";
 
 describe("agf-modular-addition", () => {
   it("the fused simulation gradient equals the neuron model's, and the schema rejects frequencies above p/2", () => {

@@ -1,8 +1,8 @@
 import { describe, it, expect } from "vitest";
 import * as S from "@saddle/core";
-import { getRichQuick as experiment } from "../src/get-rich-quick/experiment.js";
-import { unbalancedMlpInit, meanNeuronDelta } from "../src/get-rich-quick/grokking.js";
-import { symmetrizedInit } from "../src/get-rich-quick/relu-grid.js";
+import { getRichQuick as experiment } from "../src/lazy-rich/get-rich-quick/experiment.js";
+import { unbalancedMlpInit, meanNeuronDelta } from "../src/lazy-rich/get-rich-quick/grokking.js";
+import { symmetrizedInit } from "../src/lazy-rich/get-rich-quick/relu-grid.js";
 
 describe("get-rich-quick", () => {
   it("rejects unknown keys and bad values", () => {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import * as S from "@saddle/core";
-import { lambdaBalanced as experiment } from "../src/lambda-balanced/experiment.js";
+import { lambdaBalanced as experiment } from "../src/lazy-rich/lambda-balanced/experiment.js";
 
 describe("lambda-balanced", () => {
   it("rejects unknown keys and bad values", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as S from "@saddle/core";
-import { limitingSgd as e } from "../src/limiting-sgd/experiment.js";
-import { simulateAdditive } from "../src/limiting-sgd/additive-model.js";
-import { spectralPeak } from "../src/limiting-sgd/analysis.js";
+import { limitingSgd as e } from "../src/symmetry/limiting-sgd/experiment.js";
+import { simulateAdditive } from "../src/symmetry/limiting-sgd/additive-model.js";
+import { spectralPeak } from "../src/symmetry/limiting-sgd/analysis.js";
 
 const { stochastic } = S;
 

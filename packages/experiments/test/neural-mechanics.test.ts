@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import * as S from "@saddle/core";
-import { neuralMechanics as experiment } from "../src/neural-mechanics/experiment.js";
-import { gaussianMixture, initMechanics, mechanicsLoss } from "../src/neural-mechanics/model.js";
-import { constraintResiduals } from "../src/neural-mechanics/quantities.js";
-import { simulateMechanics } from "../src/neural-mechanics/simulate.js";
+import { neuralMechanics as experiment } from "../src/symmetry/neural-mechanics/experiment.js";
+import { gaussianMixture, initMechanics, mechanicsLoss } from "../src/symmetry/neural-mechanics/model.js";
+import { constraintResiduals } from "../src/symmetry/neural-mechanics/quantities.js";
+import { simulateMechanics } from "../src/symmetry/neural-mechanics/simulate.js";
 import { MomentumOscillatorPredictor, QuadraticContinuousPredictor, quadraticStep } from "../../core/src/theory/symmetry/index.js";
 
 describe("neural-mechanics", () => {

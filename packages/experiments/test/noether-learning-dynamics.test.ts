@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import * as S from "@saddle/core";
-import { noetherLearningDynamics as experiment } from "../src/noether-learning-dynamics/experiment.js";
-import { gaussianMixture } from "../src/neural-mechanics/model.js";
-import { simulateScaleInvariant } from "../src/noether-learning-dynamics/scale-invariant-run.js";
-import { runSombrero } from "../src/noether-learning-dynamics/sombrero.js";
+import { noetherLearningDynamics as experiment } from "../src/symmetry/noether-learning-dynamics/experiment.js";
+import { gaussianMixture } from "../src/symmetry/neural-mechanics/model.js";
+import { simulateScaleInvariant } from "../src/symmetry/noether-learning-dynamics/scale-invariant-run.js";
+import { runSombrero } from "../src/symmetry/noether-learning-dynamics/sombrero.js";
 import { equilibriumNormFourth } from "../../core/src/theory/symmetry/index.js";
 
 describe("noether-learning-dynamics", () => {

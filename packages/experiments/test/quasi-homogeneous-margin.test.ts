@@ -1,8 +1,8 @@
 import { describe, it, expect } from "vitest";
 import * as S from "@saddle/core";
-import { quasiHomogeneousMargin as experiment } from "../src/quasi-homogeneous-margin/experiment.js";
-import { etfCosine, predictedA1Slope, predictedLogWGrowth, svmOf, x2OnlyMargin } from "../src/quasi-homogeneous-margin/theory.js";
-import { runControl, runToy } from "../src/quasi-homogeneous-margin/toy.js";
+import { quasiHomogeneousMargin as experiment } from "../src/symmetry/quasi-homogeneous-margin/experiment.js";
+import { etfCosine, predictedA1Slope, predictedLogWGrowth, svmOf, x2OnlyMargin } from "../src/symmetry/quasi-homogeneous-margin/theory.js";
+import { runControl, runToy } from "../src/symmetry/quasi-homogeneous-margin/toy.js";
 
 describe("quasi-homogeneous-margin", () => {
   it("schema rejects unknown keys, bad values and data the theory does not cover", () => {

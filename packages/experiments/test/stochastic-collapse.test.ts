@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as S from "@saddle/core";
-import { stochasticCollapse as e } from "../src/stochastic-collapse/experiment.js";
-import { simulateQuartic } from "../src/stochastic-collapse/quartic-sde.js";
-import { runDiagonal, makeDiagonalTask } from "../src/stochastic-collapse/diagonal-teacher-student.js";
+import { stochasticCollapse as e } from "../src/symmetry/stochastic-collapse/experiment.js";
+import { simulateQuartic } from "../src/symmetry/stochastic-collapse/quartic-sde.js";
+import { runDiagonal, makeDiagonalTask } from "../src/symmetry/stochastic-collapse/diagonal-teacher-student.js";
 
 const { stochastic } = S;
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import * as S from "@saddle/core";
 import type { TransformerParams } from "@saddle/core";
-import { corpusOf, symmetryBreakingAttention as e } from "../src/symmetry-breaking-attention/experiment.js";
-import { augmentedHead, randomInvertible, randomOrthogonal, rotateQueryKey } from "../src/symmetry-breaking-attention/attention-symmetry.js";
-import { antisym, frobenius, qkCurrent, qkGradientTorque, qkSource } from "../src/symmetry-breaking-attention/noether-current.js";
-import { runSombrero } from "../src/symmetry-breaking-attention/sombrero.js";
-import { bayesWindowLoss, markovCorpus } from "../src/symmetry-breaking-attention/char-corpus.js";
-import { invarianceCheck } from "../src/symmetry-breaking-attention/invariance.js";
-import { makeModel } from "../src/symmetry-breaking-attention/training.js";
+import { corpusOf, symmetryBreakingAttention as e } from "../src/symmetry/symmetry-breaking-attention/experiment.js";
+import { augmentedHead, randomInvertible, randomOrthogonal, rotateQueryKey } from "../src/symmetry/symmetry-breaking-attention/attention-symmetry.js";
+import { antisym, frobenius, qkCurrent, qkGradientTorque, qkSource } from "../src/symmetry/symmetry-breaking-attention/noether-current.js";
+import { runSombrero } from "../src/symmetry/symmetry-breaking-attention/sombrero.js";
+import { bayesWindowLoss, markovCorpus } from "../src/symmetry/symmetry-breaking-attention/char-corpus.js";
+import { invarianceCheck } from "../src/symmetry/symmetry-breaking-attention/invariance.js";
+import { makeModel } from "../src/symmetry/symmetry-breaking-attention/training.js";
 
 const layout = { dModel: 8, heads: 2 };
 const dh = 4;

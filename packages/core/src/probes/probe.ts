@@ -11,6 +11,16 @@ export interface ProbeContext<P extends Tree = Tree> {
   loss: number;
   /** Optimizer state, as plain data (null under gradient flow). */
   optState: unknown;
+  /** Gradient of the loss at `params` on this step's batch (absent under gradient flow). */
+  grads?: P;
+  /** This step's batch (undefined for full batch). */
+  batch?: unknown;
+  /**
+   * The previous step: its parameters and gradient, and the update that took them to `params`
+   * (params = prev.params + prev.updates). Absent at the first step measured after init or resume.
+   * Per-step laws (e.g. a conserved quantity's exact change under one SGD step) read it.
+   */
+  prev?: { params: P; grads: P; updates: P };
 }
 
 /**

@@ -2,3 +2,4 @@
 export * from "./rows.js";
 export * from "./loop.js";
 export * from "./serialize.js";
+export * from "./query.js";

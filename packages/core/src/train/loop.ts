@@ -12,7 +12,12 @@ export interface TrainOptions<P extends Tree, B> {
   /** Initial parameters (a resumed run passes the checkpoint's, or sets `resume.params`). */
   params: P;
   /** Loss of the parameters on a batch (the batch is undefined for full-batch training). */
-  loss: (params: P, batch: B) => Tensor;
+  loss?: (params: P, batch: B) => Tensor;
+  /**
+   * Loss and gradient in one call, instead of `loss` (autodiff) when the experiment has a fused or
+   * closed-form gradient (e.g. a hand-derived backward pass). Exactly one of the two is given.
+   */
+  lossAndGrad?: (params: P, batch: B) => readonly [number, P];
   optimizer: GradientTransformation<unknown>;
   /** Total number of updates; the loop measures steps 0..steps. */
   steps: number;
@@ -113,6 +118,7 @@ function makeClock(time: TrainOptions<Tree, unknown>["time"]): (step: number) =>
  */
 export function train<P extends Tree, B = undefined>(opts: TrainOptions<P, B>): TrainRun<P> {
   const { steps, optimizer, probes = [], schedule = { logSpaced: 100 }, divergeAbove = 1e12 } = opts;
+  if ((opts.loss === undefined) === (opts.lossAndGrad === undefined)) throw new TypeError("train: give exactly one of `loss` and `lossAndGrad`");
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be a non-negative integer, got ${steps}`);
   if (opts.checkpointEvery !== undefined && !(Number.isInteger(opts.checkpointEvery) && opts.checkpointEvery >= 1)) {
     throw new RangeError(`checkpointEvery must be a positive integer, got ${opts.checkpointEvery}`);
@@ -131,7 +137,17 @@ export function train<P extends Tree, B = undefined>(opts: TrainOptions<P, B>): 
     let optState = opts.resume ? opts.resume.optState : optimizer.init(params);
     let step = opts.resume?.step ?? 0;
     let batch: B | undefined;
-    const vg = valueAndGrad((p: P) => opts.loss(p, batch as B));
+    const lossFn = opts.loss;
+    const vg: (p: P) => readonly [number, P] = opts.lossAndGrad
+      ? (p) => opts.lossAndGrad!(p, batch as B)
+      : (() => {
+          const f = valueAndGrad((p: P) => lossFn!(p, batch as B));
+          return (p: P) => {
+            const [l, g] = f(p);
+            return [l.item(), g as P] as const;
+          };
+        })();
+    let prev: { params: P; grads: P; updates: P } | undefined;
     let lastYield = Date.now();
     const finish = (reason: StopReason, message: string, loss: number) => {
       final = { params, step, optState, rngState: rng.state(), reason, message, loss, t: timeOf(step) };
@@ -139,8 +155,7 @@ export function train<P extends Tree, B = undefined>(opts: TrainOptions<P, B>): 
     for (;;) {
       if (opts.signal?.aborted) return finish("aborted", `aborted at step ${step}`, NaN);
       batch = opts.batches ? opts.batches(step, rng) : undefined;
-      const [lossT, grads] = vg(params);
-      const loss = lossT.item();
+      const [loss, grads] = vg(params);
       const finite = Number.isFinite(loss);
       const stop = !finite || loss > divergeAbove || step >= steps;
       const logged = logAt(step) || stop;
@@ -150,13 +165,14 @@ export function train<P extends Tree, B = undefined>(opts: TrainOptions<P, B>): 
         for (let i = 0; i < probes.length; i++) {
           if (!(probeAt[i](step) || stop)) continue;
           const pr = probes[i];
-          for (const [key, value] of Object.entries(pr.measure({ step, t, params, loss, optState }))) yield { step, t, probe: pr.name, key, value };
+          for (const [key, value] of Object.entries(pr.measure({ step, t, params, loss, optState, grads, batch, prev }))) yield { step, t, probe: pr.name, key, value };
         }
       }
       if (!finite) return finish("nan", `loss became ${loss} at step ${step}; lower the learning rate or check the data`, loss);
       if (loss > divergeAbove) return finish("diverged", `loss ${loss.toExponential(3)} exceeded divergeAbove = ${divergeAbove} at step ${step}; lower the learning rate`, loss);
       if (step >= steps) return finish("done", `completed ${steps} steps`, loss);
       const [updates, next] = optimizer.update(grads, optState, params, { loss });
+      prev = { params, grads, updates: updates as P };
       params = applyUpdates(params, updates);
       optState = next;
       step++;

@@ -9,7 +9,15 @@ export interface Row {
   probe: string;
   key: string;
   value: number;
+  /**
+   * Coordinates of the row beyond (step, t): the swept value, seed or index it belongs to, e.g.
+   * {lambda: 2, seed: 3}. Data, never packed into `key`, `t` or `step`; select with `RowQuery`.
+   */
+  coords?: Coords;
 }
+
+/** A row's coordinates: names to numbers or strings. */
+export type Coords = Readonly<Record<string, number | string>>;
 
 /**
  * When to measure: every `every` steps, at `logSpaced` points spread evenly in log(step + 1)

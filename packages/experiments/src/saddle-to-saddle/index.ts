@@ -1,0 +1,16 @@
+// The saddle-to-saddle family: one line per experiment (an experiment joins by adding its line).
+import type { AnyExperiment } from "../kit/define.js";
+import { fromLegacy } from "../kit/legacy.js";
+import { linearSaddleToSaddle } from "./linear-saddle-to-saddle/experiment.js";
+import { agfDiagonalLinear } from "./agf-diagonal-linear/experiment.js";
+import { agfLinearNetwork } from "./agf-linear-network/experiment.js";
+import { agfLinearTransformer } from "./agf-linear-transformer/experiment.js";
+import { agfModularAddition } from "./agf-modular-addition/experiment.js";
+
+export const SADDLE_TO_SADDLE: readonly AnyExperiment[] = [
+  linearSaddleToSaddle,
+  fromLegacy(agfDiagonalLinear as never, "saddle-to-saddle"),
+  fromLegacy(agfLinearNetwork as never, "saddle-to-saddle"),
+  fromLegacy(agfLinearTransformer as never, "saddle-to-saddle"),
+  fromLegacy(agfModularAddition as never, "saddle-to-saddle"),
+];

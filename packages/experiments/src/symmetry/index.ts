@@ -1,0 +1,18 @@
+// The symmetry family: one line per experiment (an experiment joins by adding its line).
+import type { AnyExperiment } from "../kit/define.js";
+import { fromLegacy } from "../kit/legacy.js";
+import { neuralMechanics } from "./neural-mechanics/experiment.js";
+import { noetherLearningDynamics } from "./noether-learning-dynamics/experiment.js";
+import { quasiHomogeneousMargin } from "./quasi-homogeneous-margin/experiment.js";
+import { stochasticCollapse } from "./stochastic-collapse/experiment.js";
+import { limitingSgd } from "./limiting-sgd/experiment.js";
+import { symmetryBreakingAttention } from "./symmetry-breaking-attention/experiment.js";
+
+export const SYMMETRY: readonly AnyExperiment[] = [
+  fromLegacy(neuralMechanics as never, "symmetry"),
+  fromLegacy(noetherLearningDynamics as never, "symmetry"),
+  fromLegacy(quasiHomogeneousMargin as never, "symmetry"),
+  fromLegacy(stochasticCollapse as never, "symmetry"),
+  fromLegacy(limitingSgd as never, "symmetry"),
+  fromLegacy(symmetryBreakingAttention as never, "symmetry"),
+];
