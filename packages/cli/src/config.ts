@@ -1,18 +1,32 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import type { ZodError, ZodType } from "zod";
-import type { Experiment } from "@saddle/experiments";
+import type { ZodError, ZodType, ZodTypeAny } from "zod";
+import type { AnyExperiment } from "@saddle/experiments";
+import { leafKeys } from "./schema.js";
 import { UsageError, didYouMean } from "./errors.js";
 
-/** The keys an experiment's schema accepts (zod object shape, seen through refinements). */
-export function configKeys(e: Experiment): string[] {
-  let s: unknown = e.schema;
-  for (let i = 0; i < 5 && s && typeof s === "object"; i++) {
-    const def = (s as { _def?: { shape?: () => Record<string, unknown>; schema?: unknown; innerType?: unknown } })._def;
-    if (def?.shape) return Object.keys(def.shape());
-    s = def?.schema ?? def?.innerType;
+/** The leaf keys an experiment's schema accepts, nested groups as dotted paths (e.g. qqt.lambda). */
+export function configKeys(e: AnyExperiment): string[] {
+  return leafKeys(e.schema as unknown as ZodTypeAny);
+}
+
+/** Sets a dotted path in a nested config (copying the objects on the way). */
+function setPath(cfg: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const [head, ...rest] = path.split(".");
+  if (rest.length === 0) return { ...cfg, [head]: value };
+  const inner = cfg[head];
+  return { ...cfg, [head]: setPath(inner !== null && typeof inner === "object" && !Array.isArray(inner) ? (inner as Record<string, unknown>) : {}, rest.join("."), value) };
+}
+
+/** A nested config flattened to dotted leaf paths (the inverse of setPath over its leaves). */
+function flatten(cfg: Record<string, unknown>, keys: readonly string[], prefix = ""): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(cfg)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === "object" && !Array.isArray(v) && !keys.includes(path)) out.push(...flatten(v as Record<string, unknown>, keys, path));
+    else out.push([path, v]);
   }
-  return Object.keys(e.presets.quick);
+  return out;
 }
 
 /** Parses one `--set key=value`: the value as JSON when it parses (numbers, arrays, booleans), else a string. */
@@ -64,17 +78,18 @@ function describeZodError(err: ZodError, cfg: Record<string, unknown>): string {
  * The validated config of a run: preset, then the config file, then --set overrides. Unknown keys
  * are rejected with the nearest valid name; invalid values name the key, the value and the rule.
  */
-export function buildConfig(e: Experiment, opts: { preset: string; file?: string; set?: string[] }): Record<string, unknown> {
+export function buildConfig(e: AnyExperiment, opts: { preset: string; file?: string; set?: string[]; config?: Record<string, unknown> }): Record<string, unknown> {
   const presets = Object.keys(e.presets);
   const preset = (e.presets as Record<string, Record<string, unknown>>)[opts.preset];
   if (!preset) throw new UsageError(`preset '${opts.preset}' is unknown for ${e.id}; allowed: ${presets.join(", ")}${didYouMean(opts.preset, presets)}`);
   const keys = configKeys(e);
-  const merged: Record<string, unknown> = { ...preset };
+  let merged: Record<string, unknown> = { ...preset };
   const apply = (k: string, v: unknown, where: string) => {
     if (!keys.includes(k)) throw new UsageError(`unknown config key '${k}' (${where}) for ${e.id}${didYouMean(k, keys)}; valid keys: ${keys.join(", ")}`);
-    merged[k] = v;
+    merged = setPath(merged, k, v);
   };
-  if (opts.file) for (const [k, v] of Object.entries(readConfigFile(opts.file))) apply(k, v, `in ${opts.file}`);
+  if (opts.config) for (const [k, v] of flatten(opts.config, keys)) apply(k, v, "in the config");
+  if (opts.file) for (const [k, v] of flatten(readConfigFile(opts.file), keys)) apply(k, v, `in ${opts.file}`);
   for (const a of opts.set ?? []) {
     const [k, v] = parseAssignment(a);
     apply(k, v, "--set");

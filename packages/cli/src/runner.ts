@@ -86,7 +86,7 @@ export async function runIntoStore(
     lastFlush = Date.now();
   };
   const steps = typeof config.steps === "number" ? config.steps : undefined;
-  let prepared: ReturnType<typeof prepare>;
+  let prepared: ReturnType<typeof prepare> | undefined;
   let diverged: string | null = null;
   try {
     prepared = prepare(e, config, seed);
@@ -129,6 +129,7 @@ export async function runIntoStore(
     store.finishRun(id, "interrupted", reason);
     return { id, experiment: e.id, config, seed, status: "interrupted", reason, final: finalValues(all), claims: [], seconds, signal: signalName ?? undefined };
   }
+  if (prepared === undefined) throw new Error("unreachable: a run that was not prepared cannot finish");
   store.deleteRows(id, "theory");
   store.insertRows(id, prepared.theory, "theory");
   const claims = checkClaims(e, config, prepared.setup, all, prepared.theory);

@@ -44,17 +44,24 @@ describe("saddle CLI end to end", () => {
     const run = saddle(["run", EXP, "--json", "--backend", "reference"], dir);
     expect(run.code, run.stderr).toBe(0);
     const res = JSON.parse(run.stdout);
-    expect(Object.keys(res).sort()).toEqual(["claims", "config", "experiment", "final", "id", "seed", "status"]);
+    expect(Object.keys(res).sort()).toEqual(["claims", "config", "experiment", "final", "id", "reason", "seconds", "seed", "status"]);
     expect(res.status).toBe("done");
     expect(res.claims.every((c: { pass: boolean }) => c.pass)).toBe(true);
+    // Every claim states its kind and rule, as data and as text.
+    for (const c of res.claims) {
+      expect(["claim", "identity", "sanity", "timing"]).toContain(c.kind);
+      expect(typeof c.rule.type).toBe("string");
+      expect(c.ruleText.length).toBeGreaterThan(0);
+    }
     expect(existsSync(join(dir, "saddle-runs", "saddle.db"))).toBe(true);
     expect(listed()).toMatchObject({ status: "pass", lastRun: res.id, claimsPassed: res.claims.length, claimsChecked: res.claims.length });
+    expect(saddle(["run", EXP, "--backend", "reference"], dir).stdout).toMatch(/paper claims \d+\/\d+, identities \d+\/\d+/);
     const ls = JSON.parse(saddle(["ls", "--json"], dir).stdout);
     expect(ls.map((r: { id: string }) => r.id)).toContain(res.id);
     const show = saddle(["show", res.id.slice(0, res.id.length - 2)], dir);
     expect(show.stdout).toContain("status     done");
     const csv = saddle(["export", res.id, "--format", "csv"], dir).stdout.trim().split("\n");
-    expect(csv[0]).toBe("run,step,t,probe,key,value,source");
+    expect(csv[0]).toBe("run,step,t,probe,key,value,source,coords");
     expect(csv.length).toBeGreaterThan(100);
     const svg = saddle(["plot", res.id, "--y", "loss", "--logx", "--logy", "--theory", "-o", "loss.svg"], dir);
     expect(svg.code, svg.stderr).toBe(0);
@@ -68,6 +75,25 @@ describe("saddle CLI end to end", () => {
     expect(doctor.store).toBe(join(dir, "saddle-runs", "saddle.db"));
     expect(["native", "reference"]).toContain(doctor.active);
   });
+
+  it("reproduce --sample runs configs drawn from the domain; experiments <id> describes keys, domain and claims", () => {
+    const r = saddle(["reproduce", EXP, "--sample", "2", "--sample-seed", "5", "--json", "--store", "sample.db", "--backend", "reference"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const claims = JSON.parse(r.stdout) as { label: string; drawn: Record<string, unknown>; seed: number; pass: boolean; kind: string }[];
+    expect(new Set(claims.map((c) => c.label))).toEqual(new Set([`${EXP} #1`, `${EXP} #2`]));
+    expect(Object.keys(claims[0].drawn)).toContain("alpha");
+    expect(claims.every((c) => c.pass)).toBe(true);
+    expect(existsSync(join(dir, "report", "index.html")), "the report goes beside the store").toBe(true);
+    const again = JSON.parse(saddle(["reproduce", EXP, "--sample", "2", "--sample-seed", "5", "--json", "--store", "sample2.db", "--backend", "reference"], dir).stdout) as { drawn: unknown; seed: number }[];
+    expect(again.map((c) => [c.drawn, c.seed])).toEqual(claims.map((c) => [c.drawn, c.seed])); // the draw is reproducible
+    const d = JSON.parse(saddle(["experiments", EXP, "--json"], dir).stdout);
+    expect(d.paper.url).toBe("https://arxiv.org/abs/1312.6120");
+    const alpha = d.keys.find((k: { key: string }) => k.key === "alpha");
+    expect(alpha.description).toContain("initial scale");
+    expect(alpha.allowed).toContain("> 0");
+    expect(Object.keys(d.domain.axes)).toContain("alpha");
+    expect(d.claims.map((c: { id: string }) => c.id)).toContain("drop-3-time");
+  }, 120_000);
 
   it("bad keys, flags, values and files exit 2 with a clear message", () => {
     const key = saddle(["run", EXP, "--set", "alpah=0.01"], dir);
@@ -90,6 +116,13 @@ describe("saddle CLI end to end", () => {
     writeFileSync(join(dir, "list.yaml"), "- 1\n- 2\n");
     expect(saddle(["run", EXP, "-c", "list.yaml"], dir).stderr).toContain("must hold a mapping");
     expect(saddle(["run", EXP, "-c", "missing.yaml"], dir).stderr).toContain("no such file");
+    const seed = saddle(["run", EXP, "--seed", "0x10"], dir);
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toContain("--seed must be a decimal integer, got '0x10'");
+    const resume = saddle(["run", EXP, "--resume", "abc", "--seed", "3", "--set", "alpha=0.01"], dir);
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toContain("drop --set, --seed");
+    expect(saddle(["run", EXP, "--resume", ""], dir).stderr).toContain("--resume needs a run id");
     const pre = saddle(["run", EXP, "--preset", "quik"], dir);
     expect(pre.code).toBe(2);
     expect(pre.stderr).toContain("did you mean 'quick'");
