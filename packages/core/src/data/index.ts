@@ -5,6 +5,7 @@ export * from "./spectrum.js";
 export * from "./gaussian.js";
 export * from "./teacher-student.js";
 export * from "./power-law-regression.js";
+export * from "./gaussian-design.js";
 export * from "./sparse-parity.js";
 export * from "./circle.js";
 export * from "./modular-arithmetic.js";
