@@ -12,3 +12,4 @@ export * from "./modular-arithmetic.js";
 export * from "./modular-template.js";
 export * from "./csv.js";
 export * from "./groups/index.js";
+export * from "./gaussian-mixture.js";

@@ -9,7 +9,7 @@ import { limitingSgd } from "./limiting-sgd/experiment.js";
 import { symmetryBreakingAttention } from "./symmetry-breaking-attention/experiment.js";
 
 export const SYMMETRY: readonly AnyExperiment[] = [
-  fromLegacy(neuralMechanics as never, "symmetry"),
+  neuralMechanics,
   fromLegacy(noetherLearningDynamics as never, "symmetry"),
   fromLegacy(quasiHomogeneousMargin as never, "symmetry"),
   fromLegacy(stochasticCollapse as never, "symmetry"),

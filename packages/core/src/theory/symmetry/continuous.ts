@@ -15,6 +15,12 @@ export function translationContinuous(sum0: number, wd: number, t: number): numb
   return Math.exp(-wd * t) * sum0;
 }
 
+/** The state of a QuadraticContinuousPredictor: the decayed buffer A_K and K. */
+export interface ContinuousPredictorState {
+  driven: number;
+  steps: number;
+}
+
 /**
  * Accumulator for the scale / rescale prediction e^{-2 lambda t}[Q0 + eta^2 sum e^{2 lambda t_k} G_k].
  * Kept in the decayed form A_K = e^{-2 lambda t_K} eta^2 sum_{k<K} e^{2 lambda t_k} G_k, updated as
@@ -23,7 +29,14 @@ export function translationContinuous(sum0: number, wd: number, t: number): numb
 export class QuadraticContinuousPredictor {
   private driven = 0;
   private steps = 0;
-  constructor(readonly q0: number, readonly lr: number, readonly wd: number) {}
+  /** `state` restores a predictor saved with `state()` (plain data, so it can live in a checkpoint). */
+  constructor(readonly q0: number, readonly lr: number, readonly wd: number, state?: ContinuousPredictorState) {
+    if (state) [this.driven, this.steps] = [state.driven, state.steps];
+  }
+  /** The accumulated buffer as plain data. */
+  state(): ContinuousPredictorState {
+    return { driven: this.driven, steps: this.steps };
+  }
   /** Feed the drive G_k measured at step k (before that step's update). */
   push(gradSq: number): void {
     this.driven = Math.exp(-2 * this.wd * this.lr) * (this.driven + this.lr * this.lr * gradSq);

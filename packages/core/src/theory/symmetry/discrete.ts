@@ -53,3 +53,24 @@ export function translationMomentumStep(sum: number, sumPrev: number, lr: number
 export function quadraticMomentumStep(q: number, qPrev: number, velSqNext: number, velSq: number, lr: number, wd: number, beta: number): number {
   return (1 + beta - 2 * lr * wd) * q - beta * qPrev + lr * lr * (velSqNext + beta * velSq);
 }
+
+/**
+ * Heavy ball, translation, as a one-step law in the state (theta_k, v_k) (derived; equivalent to
+ * translationMomentumStep): the class sums of v_{k+1} = beta v_k + g_k + lambda theta_k lose the
+ * gradient part, so S_{k+1} = S_k - eta S(v_{k+1}) = (1 - eta lambda) S_k - eta beta S(v_k).
+ * beta = 0 is translationStep.
+ */
+export function translationHeavyBallStep(sum: number, velocitySum: number, lr: number, wd: number, beta: number): number {
+  return (1 - lr * wd) * sum - lr * beta * velocitySum;
+}
+
+/**
+ * Heavy ball, scale / rescale, as a one-step law in the state (theta_k, v_k) (derived; equivalent
+ * to quadraticMomentumStep): Q_{k+1} = Q_k - 2 eta <theta_k, v_{k+1}> + eta^2 V_{k+1} and, by the
+ * gradient constraint, <theta_k, v_{k+1}> = beta <theta_k, v_k> + lambda Q_k, so
+ *   Q_{k+1} = (1 - 2 eta lambda) Q_k - 2 eta beta P_k + eta^2 V_{k+1},
+ * P_k = <theta_k, v_k> (out minus in for rescale), V_{k+1} = |v_{k+1}|^2 (out minus in).
+ */
+export function quadraticHeavyBallStep(q: number, thetaDotVelocity: number, velSqNext: number, lr: number, wd: number, beta: number): number {
+  return (1 - 2 * lr * wd) * q - 2 * lr * beta * thetaDotVelocity + lr * lr * velSqNext;
+}

@@ -5,3 +5,4 @@ export * from "./discrete.js";
 export * from "./continuous.js";
 export * from "./momentum.js";
 export * from "./scale-invariant.js";
+export * from "./tracked.js";

@@ -23,6 +23,13 @@ export function momentumOmegaSq(lr: number, wd: number, beta: number, kind: "tra
   return ((kind === "translation" ? 2 : 4) * wd) / (lr * (1 + beta));
 }
 
+/** The state of a MomentumOscillatorPredictor: steps fed and its two decayed buffers. */
+export interface OscillatorState {
+  steps: number;
+  b1: number;
+  b2: number;
+}
+
 type Regime = "over" | "critical" | "under";
 
 /**
@@ -41,12 +48,19 @@ export class MomentumOscillatorPredictor {
   private b1 = 0; // over: sum c e^{r+ tau}; under: Re sum c e^{(-gamma + i root) tau}; critical: sum c e^{-gamma tau}
   private b2 = 0; // over: sum c e^{r- tau}; under: Im of the same; critical: sum c tau e^{-gamma tau}
 
-  constructor(readonly x0: number, readonly lr: number, readonly wd: number, readonly beta: number, readonly kind: "translation" | "quadratic") {
+  /** `state` restores a predictor saved with `state()` (plain data, so it can live in a checkpoint). */
+  constructor(readonly x0: number, readonly lr: number, readonly wd: number, readonly beta: number, readonly kind: "translation" | "quadratic", state?: OscillatorState) {
+    if (state) [this.steps, this.b1, this.b2] = [state.steps, state.b1, state.b2];
     this.gamma = momentumDamping(lr, beta);
     this.omegaSq = momentumOmegaSq(lr, wd, beta, kind);
     const disc = this.gamma ** 2 - this.omegaSq;
     this.regime = Math.abs(disc) <= 1e-12 * this.gamma ** 2 ? "critical" : disc > 0 ? "over" : "under";
     this.root = Math.sqrt(Math.abs(disc));
+  }
+
+  /** The buffers as plain data. */
+  state(): OscillatorState {
+    return { steps: this.steps, b1: this.b1, b2: this.b2 };
   }
 
   /** Feed V_{k+1} (|v|^2 of the block, or out minus in) after step k; ignored for translation. */

@@ -43,6 +43,16 @@ export function mechanicsLoss(p: MechanicsParams, x: Tensor, labels: ArrayLike<n
   return S.crossEntropy(S.add(S.matmul(h2, p.w3), p.b3), labels);
 }
 
+/**
+ * The symmetry groups of the network (core `SymmetryGroups`, probes/mechanics.ts), on any tree shaped
+ * like the parameters: translation of the softmax head (W3 rows' and b3's class sums), scale of W1
+ * (feeds the batch norm), rescale of the layer-2 ReLU units ((W2, b2) incoming, W3 outgoing).
+ */
+export const MECHANICS_SYMMETRIES: S.SymmetryGroups<MechanicsParams> = {
+  translation: (t) => [t.w3, t.b3],
+  scale: (t) => [t.w1],
+  rescale: (t) => ({ incoming: [t.w2, t.b2], outgoing: [t.w3] }),
+};
 /** Gaussian mixture: `classes` means ~ N(0, spread^2 I_d), points = mean + N(0, I_d); balanced labels. */
 export function gaussianMixture(rng: Rng, n: number, d: number, classes: number, spread: number): { x: Tensor; labels: Int32Array } {
   const means = new Float64Array(classes * d);
