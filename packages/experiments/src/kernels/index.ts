@@ -9,10 +9,10 @@ import { ntkEvolution } from "./ntk-evolution/experiment.js";
 import { ntkAdversarial } from "./ntk-adversarial/experiment.js";
 
 export const KERNELS: readonly AnyExperiment[] = [
-  fromLegacy(eigenlearningKrr as never, "kernels"),
+  eigenlearningKrr,
   fromLegacy(rfMoreIsBetter as never, "kernels"),
   fromLegacy(costOfOverfitting as never, "kernels"),
-  fromLegacy(kernelMonteCarlo as never, "kernels"),
+  kernelMonteCarlo,
   fromLegacy(ntkEvolution as never, "kernels"),
   fromLegacy(ntkAdversarial as never, "kernels"),
 ];
