@@ -10,7 +10,7 @@ import { symmetryBreakingAttention } from "./symmetry-breaking-attention/experim
 
 export const SYMMETRY: readonly AnyExperiment[] = [
   neuralMechanics,
-  fromLegacy(noetherLearningDynamics as never, "symmetry"),
+  noetherLearningDynamics,
   fromLegacy(quasiHomogeneousMargin as never, "symmetry"),
   fromLegacy(stochasticCollapse as never, "symmetry"),
   fromLegacy(limitingSgd as never, "symmetry"),

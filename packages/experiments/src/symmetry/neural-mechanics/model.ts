@@ -53,28 +53,3 @@ export const MECHANICS_SYMMETRIES: S.SymmetryGroups<MechanicsParams> = {
   scale: (t) => [t.w1],
   rescale: (t) => ({ incoming: [t.w2, t.b2], outgoing: [t.w3] }),
 };
-/** Gaussian mixture: `classes` means ~ N(0, spread^2 I_d), points = mean + N(0, I_d); balanced labels. */
-export function gaussianMixture(rng: Rng, n: number, d: number, classes: number, spread: number): { x: Tensor; labels: Int32Array } {
-  const means = new Float64Array(classes * d);
-  rng.fillNormal(means, 0, spread);
-  const x = new Float64Array(n * d);
-  rng.fillNormal(x);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % classes;
-    for (let j = 0; j < d; j++) x[i * d + j] += means[labels[i] * d + j];
-  }
-  return { x: S.tensor(x, [n, d]), labels };
-}
-
-/** Rows [lo, hi) of a (n, d) tensor and their labels. */
-export function batchRows(x: Tensor, labels: Int32Array, idx: ArrayLike<number>): { xb: Tensor; yb: Int32Array } {
-  const d = x.shape[1];
-  const out = new Float64Array(idx.length * d);
-  const yb = new Int32Array(idx.length);
-  for (let i = 0; i < idx.length; i++) {
-    out.set(x.data.subarray(idx[i] * d, idx[i] * d + d) as Float64Array, i * d);
-    yb[i] = labels[idx[i]];
-  }
-  return { xb: S.tensor(out, [idx.length, d]), yb };
-}
