@@ -14,5 +14,5 @@ export const SYMMETRY: readonly AnyExperiment[] = [
   fromLegacy(quasiHomogeneousMargin as never, "symmetry"),
   fromLegacy(stochasticCollapse as never, "symmetry"),
   fromLegacy(limitingSgd as never, "symmetry"),
-  fromLegacy(symmetryBreakingAttention as never, "symmetry"),
+  symmetryBreakingAttention,
 ];

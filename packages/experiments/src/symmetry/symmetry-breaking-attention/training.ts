@@ -1,8 +1,10 @@
 import * as S from "@saddle/core";
-import type { AttentionBiases, GradientTransformation, Rng, Tensor, TransformerParams, Tree } from "@saddle/core";
+import type { AttentionBiases, Rng, Tensor, TransformerParams, Tree } from "@saddle/core";
 import { windows, randomStarts, type MarkovCorpus } from "./char-corpus.js";
+import { augmentedHead, type HeadLayout } from "./attention-symmetry.js";
+import { qkSource } from "./noether-current.js";
 
-/** The tiny character transformer of the experiment and its per-batch biases. */
+/** The tiny character transformer of the experiment. */
 export interface ModelSetup {
   vocab: number;
   dModel: number;
@@ -54,15 +56,13 @@ export function meanBiases(dHead: number, b: BiasSetup): AttentionBiases | undef
 }
 
 /**
- * A batch sampler over the training text: random windows from `dataRng` and fresh biases from
- * `biasRng`, so runs with and without biases see the same windows.
+ * The batch of training step `step`, from the step alone (resumable): random windows from
+ * `dataRng.fork(step)` and fresh biases from `biasRng.fork(step)`, so runs with and without biases
+ * see the same windows (paired comparisons).
  */
-export function batchSampler(corpus: MarkovCorpus, m: ModelSetup, biases: BiasSetup, batch: number): (dataRng: Rng, biasRng: Rng) => CharBatch {
-  const dHead = m.dModel / m.heads;
-  return (dataRng, biasRng) => {
-    const { tokens, targets } = windows(corpus.train, randomStarts(dataRng, corpus.train.length, batch, m.seqLen), m.seqLen);
-    return { tokens, targets, batch, biases: drawBiases(biasRng, dHead, biases) };
-  };
+export function batchAtStep(corpus: MarkovCorpus, m: ModelSetup, biases: BiasSetup, batch: number, dataRng: Rng, biasRng: Rng, step: number): CharBatch {
+  const { tokens, targets } = windows(corpus.train, randomStarts(dataRng.fork(step), corpus.train.length, batch, m.seqLen), m.seqLen);
+  return { tokens, targets, batch, biases: drawBiases(biasRng.fork(step), m.dModel / m.heads, biases) };
 }
 
 /** Mean cross-entropy (nats per character) of a model on evenly spaced validation windows, mean biases. */
@@ -74,9 +74,9 @@ export function validationLoss(model: CharTransformer, params: TransformerParams
   return S.noGrad(() => model.loss(params, { tokens, batch: count, biases: meanBiases(m.dModel / m.heads, biases) }, targets).item());
 }
 
-/** Loss of a batch as a function of the parameters. */
-export function batchLoss(model: CharTransformer, b: CharBatch): (p: TransformerParams) => Tensor {
-  return (p) => model.loss(p, { tokens: b.tokens, batch: b.batch, biases: b.biases }, b.targets);
+/** Loss of the parameters on a batch. */
+export function batchLoss(model: CharTransformer, p: TransformerParams, b: CharBatch): Tensor {
+  return model.loss(p, { tokens: b.tokens, batch: b.batch, biases: b.biases }, b.targets);
 }
 
 /** A tree like `params` with i.i.d. N(0, std^2) entries (SGD's initial velocity). */
@@ -84,4 +84,22 @@ export function gaussianTree<T extends Tree>(rng: Rng, like: T, std: number): T 
   return S.treeMap((x: Tensor) => S.normal(rng, x.shape, { std }), like);
 }
 
-export type { GradientTransformation };
+/**
+ * The Q-K rotation symmetry as core's RotationSymmetry: one current per layer and head, rotating
+ * the augmented query and key matrices [W_Q; b_Q], [W_K; b_K] ((d + 1, dh) each) together.
+ */
+export function qkRotationSymmetry(layout: HeadLayout): S.RotationSymmetry<TransformerParams> {
+  const dh = layout.dModel / layout.heads;
+  return {
+    dim: dh,
+    sectors: (t) => t.blocks.flatMap((blk) => Array.from({ length: layout.heads }, (_, h) => [augmentedHead(blk, "query", h, layout), augmentedHead(blk, "key", h, layout)])),
+  };
+}
+
+/** The predicted Noether source per current (layer, head): -antisym(beta_Q (x) dL/db_Q) of the step's batch. */
+export function qkSources(layout: HeadLayout): (ctx: S.ProbeContext<TransformerParams>) => Float64Array[] {
+  return (ctx) => {
+    const betaQ = (ctx.batch as CharBatch).biases?.query?.data;
+    return ctx.grads!.blocks.flatMap((blk) => Array.from({ length: layout.heads }, (_, h) => qkSource(blk, betaQ, h, layout)));
+  };
+}
