@@ -10,7 +10,7 @@ import { ntkAdversarial } from "./ntk-adversarial/experiment.js";
 
 export const KERNELS: readonly AnyExperiment[] = [
   eigenlearningKrr,
-  fromLegacy(rfMoreIsBetter as never, "kernels"),
+  rfMoreIsBetter,
   fromLegacy(costOfOverfitting as never, "kernels"),
   kernelMonteCarlo,
   fromLegacy(ntkEvolution as never, "kernels"),
