@@ -155,3 +155,47 @@ describe("checkpoint encoding", () => {
     expect(() => S.encodeState({ m: new Map() })).toThrow(/cannot encode Map/);
   });
 });
+
+describe("training loop: fused loss-and-gradient and what probes see", () => {
+  // Hand-derived gradient of the half-mean MSE 0.5 mean((x w - y)^2): x^T (x w - y) / n.
+  const n = x.shape[0];
+  const fused = (p: { w: Tensor }): readonly [number, { w: Tensor }] => {
+    const r = S.sub(S.matmul(x, p.w), y);
+    return [S.mse(S.matmul(x, p.w), y).item(), { w: S.mul(S.matmul(S.transpose(x), r), 1 / n) }];
+  };
+
+  it("lossAndGrad gives the same trajectory as autodiff of the same loss", async () => {
+    const a = S.train({ params: { w: S.zeros([3, 1]) }, loss, optimizer: S.momentum(0.05, 0.9), steps: 60, schedule: { every: 20 } });
+    const b = S.train({ params: { w: S.zeros([3, 1]) }, lossAndGrad: fused, optimizer: S.momentum(0.05, 0.9), steps: 60, schedule: { every: 20 } });
+    const [ra, rb] = [await S.collect(a), await S.collect(b)];
+    expect(rb.map((r) => r.step)).toEqual(ra.map((r) => r.step));
+    for (const [i, r] of ra.entries()) expect(rb[i].value).toBeCloseTo(r.value, 12);
+    for (let i = 0; i < 3; i++) expect(b.params.w.data[i]).toBeCloseTo(a.params.w.data[i], 12);
+  });
+
+  it("probes get the gradient and the previous step, with params = prev.params + prev.updates", async () => {
+    const seen: { step: number; gradErr: number; stepErr: number; hasPrev: boolean }[] = [];
+    const probe: S.Probe<{ w: Tensor }> = {
+      name: "check",
+      measure: ({ step, params, grads, prev }) => {
+        const g = fused(params)[1].w;
+        const gradErr = Math.max(...g.data.map((v, i) => Math.abs(v - grads!.w.data[i])));
+        const stepErr = prev ? Math.max(...params.w.data.map((v, i) => Math.abs(v - (prev.params.w.data[i] + prev.updates.w.data[i])))) : 0;
+        seen.push({ step, gradErr, stepErr, hasPrev: prev !== undefined });
+        return { gradErr };
+      },
+    };
+    await S.collect(S.train({ params: { w: S.zeros([3, 1]) }, loss, optimizer: S.gd(0.1), steps: 5, schedule: { every: 1 }, probes: [probe] }));
+    expect(seen.map((s) => s.step)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(seen.map((s) => s.hasPrev)).toEqual([false, true, true, true, true, true]);
+    for (const s of seen) {
+      expect(s.gradErr).toBeLessThan(1e-14);
+      expect(s.stepErr).toBe(0);
+    }
+  });
+
+  it("rejects both or neither of loss and lossAndGrad", () => {
+    expect(() => S.train({ params: { w: S.zeros([3, 1]) }, loss, lossAndGrad: fused, optimizer: S.gd(0.1), steps: 1 })).toThrow(/exactly one of `loss` and `lossAndGrad`/);
+    expect(() => S.train({ params: { w: S.zeros([3, 1]) }, optimizer: S.gd(0.1), steps: 1 })).toThrow(/exactly one/);
+  });
+});
