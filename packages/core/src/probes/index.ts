@@ -7,5 +7,6 @@ export * from "./hessian.js";
 export * from "./ntk.js";
 export * from "./features.js";
 export * from "./fourier.js";
+export * from "./output-fourier.js";
 export * from "./mechanics.js";
 export * from "./noether.js";
