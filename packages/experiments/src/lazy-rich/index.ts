@@ -6,5 +6,5 @@ import { lambdaBalanced } from "./lambda-balanced/experiment.js";
 
 export const LAZY_RICH: readonly AnyExperiment[] = [
   fromLegacy(getRichQuick as never, "lazy-rich"),
-  fromLegacy(lambdaBalanced as never, "lazy-rich"),
+  lambdaBalanced,
 ];
