@@ -11,7 +11,7 @@ import { symmetryBreakingAttention } from "./symmetry-breaking-attention/experim
 export const SYMMETRY: readonly AnyExperiment[] = [
   neuralMechanics,
   noetherLearningDynamics,
-  fromLegacy(quasiHomogeneousMargin as never, "symmetry"),
+  quasiHomogeneousMargin,
   fromLegacy(stochasticCollapse as never, "symmetry"),
   fromLegacy(limitingSgd as never, "symmetry"),
   symmetryBreakingAttention,

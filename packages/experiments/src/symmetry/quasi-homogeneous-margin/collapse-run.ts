@@ -1,8 +1,7 @@
 import * as S from "@saddle/core";
-import type { Rng, Row, Tensor } from "@saddle/core";
+import type { Probe, Rng, Tensor } from "@saddle/core";
 import { margin } from "@saddle/core";
 import { lnFeatures, lnNet } from "./euler-table.js";
-import { logSteps } from "./schedule.js";
 
 const { collapseMetrics } = margin;
 
@@ -22,7 +21,6 @@ export interface CollapseConfig {
   width: number;
   lr: number;
   steps: number;
-  points: number;
   /**
    * "plain": GD with learning rate lr. "arc": GD with learning rate lr / ||grad L|| (every step has
    * length lr: the gradient-flow path reparametrised by arc length, so it keeps moving after the loss
@@ -64,49 +62,60 @@ export function logCrossEntropy(logits: Tensor, offMask: Tensor): Tensor {
   return S.sub(S.logsumexp(logSoftplus, 0), Math.log(n));
 }
 
-/** Rows (probe "nc"): nc1, meanCosine, maxCosineDeviation, normCv, classifierCosine, logLoss (log of the mean cross-entropy), accuracy, minMargin. */
-export function* runCollapse(cfg: CollapseConfig, rng: Rng): Generator<Row> {
+export type CollapseParams = {
+  body: { w1: Tensor; b1: Tensor; w2: Tensor; b2: Tensor };
+  head: { w: Tensor; b: Tensor };
+};
+
+/** The data, labels, label mask and initial parameters of a neural-collapse run (from `rng`). */
+export interface CollapseProblem {
+  x: Tensor;
+  labels: number[];
+  offMask: Tensor;
+  params: CollapseParams;
+}
+
+export function collapseProblem(cfg: CollapseConfig, rng: Rng): CollapseProblem {
   const { x, labels } = gaussianClasses(rng.fork("data"), cfg);
   const r = rng.fork("init");
   const p = cfg.width;
-  let params = {
+  const params: CollapseParams = {
     body: { w1: S.normal(r, [2, p], { std: 1 / Math.sqrt(2) }), b1: S.normal(r, [p], { std: 0.1 }), w2: S.normal(r, [p, p], { std: 1 / Math.sqrt(p) }), b2: S.normal(r, [p], { std: 0.1 }) },
     head: { w: S.normal(r, [p, cfg.classes], { std: 1 / Math.sqrt(p) }), b: S.zeros([cfg.classes]) },
   };
-  type P = typeof params;
   const offMask = new S.Tensor(Float64Array.from({ length: labels.length * cfg.classes }, (_, k) => (k % cfg.classes === labels[Math.floor(k / cfg.classes)] ? -1e300 : 0)), [labels.length, cfg.classes]);
-  const vg = S.valueAndGradWithAux((q: P): [Tensor, Tensor] => {
-    const logits = lnNet(q, x); // (n, C)
-    return [logCrossEntropy(logits, offMask), logits];
+  return { x, labels, offMask, params };
+}
+
+/**
+ * The fused loss and step direction for `train()` with `sgd(lr)`: the loss is log L (log of the
+ * mean cross-entropy) and the "gradient" is grad L (plain GD: L grad log L) or grad L / ||grad L||
+ * (arc-length GD: every step has length lr along -grad L).
+ */
+export function collapseLossAndGrad(cfg: CollapseConfig, prob: CollapseProblem): (p: CollapseParams) => readonly [number, CollapseParams] {
+  const vg = S.valueAndGrad((q: CollapseParams) => logCrossEntropy(lnNet(q, prob.x), prob.offMask));
+  return (p) => {
+    const [logLoss, g] = vg(p); // g = grad log L = grad L / L
+    const l = logLoss.item();
+    const scale = cfg.stepRule === "arc" ? 1 / S.treeNorm(g) : Math.exp(l);
+    return [l, S.treeMap((gw: Tensor) => S.mul(gw, scale), g) as CollapseParams] as const;
+  };
+}
+
+/** Probe "nc": nc1, meanCosine, maxCosineDeviation, normCv, classifierCosine, accuracy, minMargin. */
+export function collapseProbe(cfg: CollapseConfig, prob: CollapseProblem): Probe<CollapseParams> {
+  const C = cfg.classes;
+  return S.probe<CollapseParams>("nc", ({ params }) => {
+    const feats = S.noGrad(() => lnFeatures(params.body, prob.x)); // (n, p)
+    const logits = S.noGrad(() => lnNet(params, prob.x)).data; // (n, C)
+    const m = collapseMetrics(feats, prob.labels, C, params.head.w);
+    let correct = 0;
+    let minMargin = Infinity;
+    prob.labels.forEach((c, i) => {
+      const z = Array.from(logits.subarray(i * C, (i + 1) * C));
+      if (z.indexOf(Math.max(...z)) === c) correct++;
+      minMargin = Math.min(minMargin, z[c] - Math.max(...z.filter((_, j) => j !== c)));
+    });
+    return { nc1: m.nc1, meanCosine: m.meanCosine, maxCosineDeviation: m.maxCosineDeviation, normCv: m.normCv, classifierCosine: m.minClassifierCosine, accuracy: correct / prob.labels.length, minMargin };
   });
-  const log = logSteps(cfg.steps, cfg.points);
-  for (let k = 0; k <= cfg.steps; k++) {
-    const [logLoss, g, logits] = vg(params); // g = grad log L = grad L / L
-    if (log.has(k)) {
-      const feats = S.noGrad(() => lnFeatures(params.body, x)); // (n, p)
-      const m = collapseMetrics(feats, labels, cfg.classes, params.head.w);
-      let correct = 0;
-      const C = cfg.classes;
-      let minMargin = Infinity;
-      labels.forEach((c, i) => {
-        const z = Array.from(logits.data.subarray(i * C, (i + 1) * C));
-        if (z.indexOf(Math.max(...z)) === c) correct++;
-        minMargin = Math.min(minMargin, z[c] - Math.max(...z.filter((_, j) => j !== c)));
-      });
-      const row = (key: string, value: number): Row => ({ step: k, t: cfg.lr * k, probe: "nc", key, value });
-      yield row("nc1", m.nc1);
-      yield row("meanCosine", m.meanCosine);
-      yield row("maxCosineDeviation", m.maxCosineDeviation);
-      yield row("normCv", m.normCv);
-      yield row("classifierCosine", m.minClassifierCosine);
-      yield row("logLoss", logLoss.item());
-      yield row("accuracy", correct / labels.length);
-      yield row("minMargin", minMargin);
-    }
-    if (k < cfg.steps) {
-      // plain GD on L: grad L = L grad log L; arc-length GD: a step of length lr along -grad L.
-      const lr = cfg.stepRule === "arc" ? cfg.lr / S.treeNorm(g) : cfg.lr * Math.exp(logLoss.item());
-      params = S.treeMap((w: Tensor, gw: Tensor) => S.sub(w, S.mul(gw, lr)), params, g);
-    }
-  }
 }

@@ -74,12 +74,15 @@ function residualNet(p: { v: Tensor; w1: Tensor; b1: Tensor; w2: Tensor; b2: Ten
   return S.add(S.matmul(S.add(h, branch), p.a), p.c); // (n)
 }
 
-/** Rows (probe "euler"): `<name>.euler` = relative Euler residual, `<name>.scaling` = finite-alpha residual. */
+/** The architectures of the table, in order (the `arch` coordinate of the "euler" rows). */
+export const EULER_ARCHS = ["homogeneousMlp", "mlpBias", "mlpBiasSkewedRates", "twoLayerBias", "layerNormHead", "residualBlock", "asymmetricToy"] as const;
+
+/** Rows (probe "euler", coords {arch}): key `euler` = relative Euler residual, `scaling` = finite-alpha residual. */
 export function eulerRows(rng: Rng, toy: ToyData, alpha: number): Row[] {
   const rows: Row[] = [];
   for (const e of entries(rng, toy, 9, 3, 8)) {
-    rows.push({ step: 0, t: 0, probe: "euler", key: `${e.name}.euler`, value: e.euler() });
-    rows.push({ step: 0, t: 0, probe: "euler", key: `${e.name}.scaling`, value: e.scaling(alpha) });
+    rows.push({ step: 0, t: 0, probe: "euler", key: "euler", value: e.euler(), coords: { arch: e.name } });
+    rows.push({ step: 0, t: 0, probe: "euler", key: "scaling", value: e.scaling(alpha), coords: { arch: e.name } });
   }
   return rows;
 }

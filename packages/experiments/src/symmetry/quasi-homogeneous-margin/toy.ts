@@ -1,6 +1,5 @@
 import * as S from "@saddle/core";
-import type { Row, Rng, Tensor } from "@saddle/core";
-import { linearSteps } from "./schedule.js";
+import type { Probe, Rng, Tensor } from "@saddle/core";
 
 /**
  * The asymmetric-margin toy of arXiv 2210.03820 (section 7.2 of the reference note; the exact
@@ -8,8 +7,8 @@ import { linearSteps } from "./schedule.js";
  * so only a1 carries the maximal rate. The effective linear classifier is beta = (a1, a2 b2).
  * Trained on the exponential loss L = 1/n sum exp(-y_i f_i) by normalised GD
  *   theta <- theta - eta grad L / L = theta - eta grad log L,
- * i.e. GD with learning rate eta / L (computed as logsumexp so it never underflows). s = eta * step
- * is the normalised time.
+ * i.e. plain GD (core `sgd(eta)` inside `train()`) on log L, computed as logsumexp so it never
+ * underflows. s = eta * step is the normalised time.
  */
 export type ToyParams = { a1: Tensor; a2: Tensor; b2: Tensor };
 export const TOY_RATES = { a1: 1, a2: 0.5, b2: 0.5 } as const;
@@ -19,9 +18,9 @@ export interface ToyData {
   y: number[];
 }
 
-/** log(n L) = logsumexp_i(-margin_i) with margin_i = y_i f_i. */
-function logLoss(margins: Tensor): Tensor {
-  return S.logsumexp(S.neg(margins), 0);
+/** log L = logsumexp_i(-margin_i) - log n with margin_i = y_i f_i: the loss normalised GD descends. */
+export function logExpLoss(margins: Tensor): Tensor {
+  return S.sub(S.logsumexp(S.neg(margins), 0), Math.log(margins.shape[0]));
 }
 
 export function toyMargins(p: ToyParams, data: ToyData): Tensor {
@@ -36,68 +35,57 @@ export function toyOutput(p: ToyParams, data: ToyData): Tensor {
   return S.mul(toyMargins(p, data), S.tensor(data.y));
 }
 
-function l2Margin(beta: readonly number[], data: ToyData): number {
+/** Geometric (L2) margin min_i y_i beta . x_i / |beta| of a linear classifier beta. */
+export function l2Margin(beta: readonly number[], data: ToyData): number {
   const nrm = Math.hypot(beta[0], beta[1]);
   return Math.min(...data.x.map((xi, i) => (data.y[i] * (beta[0] * xi[0] + beta[1] * xi[1])) / nrm));
 }
 
-/**
- * Normalised GD on the quasi-homogeneous toy, yielding rows (probe "toy"): beta1Abs = |beta_1|,
- * logBeta1, a1, logW = log |a2 b2|, l2Margin (geometric margin of beta), qhMargin (the
- * Lambda-normalised margin min_i y_i f_i / |a1|^{1/lambda_max}, lambda_max = 1), logLoss = log L.
- */
-export function* runToy(data: ToyData, init: { scale: number; rng: Rng }, lr: number, steps: number, points: number): Generator<Row> {
-  const r = init.rng;
-  let p: ToyParams = { a1: S.mul(S.normal(r, []), init.scale), a2: S.mul(S.normal(r, []), init.scale), b2: S.mul(S.normal(r, []), init.scale) };
-  const vg = S.valueAndGradWithAux((q: ToyParams): [Tensor, Tensor] => {
-    const m = toyMargins(q, data);
-    return [logLoss(m), m];
-  });
-  const log = linearSteps(steps, points);
-  const n = data.y.length;
-  for (let k = 0; k <= steps; k++) {
-    const [lossNL, g, margins] = vg(p);
-    if (log.has(k)) {
-      const a1 = p.a1.item();
-      const w = p.a2.item() * p.b2.item();
-      const nrm = Math.hypot(a1, w);
-      const t = lr * k;
-      const row = (key: string, value: number): Row => ({ step: k, t, probe: "toy", key, value });
-      yield row("beta1Abs", Math.abs(a1) / nrm);
-      yield row("logBeta1", Math.log(Math.abs(a1)) - Math.log(nrm));
-      yield row("a1", a1);
-      yield row("logW", Math.log(Math.abs(w)));
-      yield row("l2Margin", l2Margin([a1, w], data));
-      yield row("qhMargin", Math.min(...margins.data) / Math.abs(a1));
-      yield row("logLoss", lossNL.item() - Math.log(n));
-    }
-    if (k < steps) p = { a1: S.sub(p.a1, S.mul(g.a1, lr)), a2: S.sub(p.a2, S.mul(g.a2, lr)), b2: S.sub(p.b2, S.mul(g.b2, lr)) };
-  }
+/** The toy's initial parameters a1, a2, b2 ~ N(0, scale^2), from `rng`. */
+export function initToy(rng: Rng, scale: number): ToyParams {
+  return { a1: S.mul(S.normal(rng.fork("a1"), []), scale), a2: S.mul(S.normal(rng.fork("a2"), []), scale), b2: S.mul(S.normal(rng.fork("b2"), []), scale) };
 }
 
 /**
- * Control: the homogeneous linear model f = theta . x (Lambda = I) under the same normalised GD.
- * It converges in direction to the L2 max-margin (SVM) direction (Soudry et al., arXiv 1710.10345).
- * Rows (probe "control"): angleToSvm (radians), l2Margin, beta1Abs.
+ * Probe "toy": beta1Abs = |beta_1| = |a1| / ||(a1, a2 b2)||, logBeta1, a1, logW = log |a2 b2|,
+ * l2Margin (geometric margin of beta), qhMargin (the Lambda-normalised margin
+ * min_i y_i f_i / |a1|^{1/lambda_max}, lambda_max = 1).
  */
-export function* runControl(data: ToyData, svmDirection: readonly number[], lr: number, steps: number, points: number): Generator<Row> {
+export function toyProbe(data: ToyData): Probe<ToyParams> {
+  return S.probe<ToyParams>("toy", ({ params }) => {
+    const a1 = params.a1.item();
+    const w = params.a2.item() * params.b2.item();
+    const nrm = Math.hypot(a1, w);
+    const margins = S.noGrad(() => toyMargins(params, data)).data;
+    return {
+      beta1Abs: Math.abs(a1) / nrm,
+      logBeta1: Math.log(Math.abs(a1)) - Math.log(nrm),
+      a1,
+      logW: Math.log(Math.abs(w)),
+      l2Margin: l2Margin([a1, w], data),
+      qhMargin: Math.min(...margins) / Math.abs(a1),
+    };
+  });
+}
+
+/** The homogeneous linear control f = theta . x (Lambda = I): its loss log L for normalised GD. */
+export function controlLoss(data: ToyData): (th: Tensor) => Tensor {
   const X = S.tensor(data.x);
   const Y = S.tensor(data.y);
-  const vg = S.valueAndGrad((th: Tensor) => logLoss(S.mul(Y, S.matmul(X, th))));
-  let th = S.zeros([2]);
-  const log = linearSteps(steps, points);
-  for (let k = 0; k <= steps; k++) {
-    if (log.has(k)) {
-      const b = Array.from(th.data);
-      const nrm = Math.hypot(b[0], b[1]);
-      const row = (key: string, value: number): Row => ({ step: k, t: lr * k, probe: "control", key, value });
-      if (nrm > 0) {
-        const c = (b[0] * svmDirection[0] + b[1] * svmDirection[1]) / nrm;
-        yield row("angleToSvm", Math.acos(Math.min(1, Math.max(-1, c))));
-        yield row("l2Margin", l2Margin(b, data));
-        yield row("beta1Abs", Math.abs(b[0]) / nrm);
-      }
-    }
-    if (k < steps) th = S.sub(th, S.mul(vg(th)[1], lr));
-  }
+  return (th) => logExpLoss(S.mul(Y, S.matmul(X, th)));
+}
+
+/**
+ * Probe "control" of the linear model under the same normalised GD, which converges in direction
+ * to the L2 max-margin (SVM) direction (Soudry et al., arXiv 1710.10345): angleToSvm (radians),
+ * l2Margin, beta1Abs. At theta = 0 (the start) the direction is undefined: NaN-free rows start at step 1.
+ */
+export function controlProbe(data: ToyData, svmDirection: readonly number[]): Probe<Tensor> {
+  return S.probe<Tensor>("control", ({ params }): Record<string, number> => {
+    const b = Array.from(params.data);
+    const nrm = Math.hypot(b[0], b[1]);
+    if (!(nrm > 0)) return {};
+    const c = (b[0] * svmDirection[0] + b[1] * svmDirection[1]) / nrm;
+    return { angleToSvm: Math.acos(Math.min(1, Math.max(-1, c))), l2Margin: l2Margin(b, data), beta1Abs: Math.abs(b[0]) / nrm };
+  });
 }
