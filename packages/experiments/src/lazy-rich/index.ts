@@ -1,10 +1,9 @@
 // The lazy-rich family: one line per experiment (an experiment joins by adding its line).
 import type { AnyExperiment } from "../kit/define.js";
-import { fromLegacy } from "../kit/legacy.js";
 import { getRichQuick } from "./get-rich-quick/experiment.js";
 import { lambdaBalanced } from "./lambda-balanced/experiment.js";
 
 export const LAZY_RICH: readonly AnyExperiment[] = [
-  fromLegacy(getRichQuick as never, "lazy-rich"),
+  getRichQuick,
   lambdaBalanced,
 ];

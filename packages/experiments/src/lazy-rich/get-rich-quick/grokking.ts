@@ -1,5 +1,6 @@
 import * as S from "@saddle/core";
 import type { Rng, Tensor } from "@saddle/core";
+import { finished, trainHooks, type RunContext } from "../../kit/index.js";
 
 /**
  * Grokking of modular addition with an unbalanced ("upstream") initialisation, the suggested test of
@@ -60,8 +61,12 @@ export function meanNeuronDelta(p: Mlp): number {
   return acc / h;
 }
 
-/** Steps until test accuracy first reaches `target` (Infinity if not within maxSteps), the initial mean delta, and the final accuracies. */
-export async function grokSteps(spec: GrokSpec, rng: Rng): Promise<{ steps: number; delta0: number; trainAccuracy: number; testAccuracy: number }> {
+/**
+ * Steps until test accuracy first reaches `target` (`reached` false and `steps` = maxSteps if not
+ * within maxSteps), the initial mean delta, and the final accuracies; null when cancelled. Trains
+ * through core `train()` with the run's hooks for `phase` (cancel, checkpoints, resume).
+ */
+export async function grokSteps(spec: GrokSpec, rng: Rng, ctx: RunContext, phase: string): Promise<{ reached: boolean; steps: number; delta0: number; trainAccuracy: number; testAccuracy: number } | null> {
   const task = S.modularArithmetic(rng.fork("split"), { p: spec.p, op: "add", trainFraction: spec.trainFraction });
   const init = unbalancedMlpInit(rng.fork("init"), 2 * spec.p, spec.hidden, spec.p, spec.alpha);
   const phi = spec.activation === "relu" ? S.relu : S.square;
@@ -73,19 +78,23 @@ export async function grokSteps(spec: GrokSpec, rng: Rng): Promise<{ steps: numb
     steps: spec.maxSteps,
     schedule: { every: spec.evalEvery },
     probes: [S.evalProbe<Mlp>("test", (q) => apply(q, task.test.x), (f) => S.crossEntropy(f, task.test.labels), task.test.labels)],
+    ...trainHooks<Mlp>(ctx, phase),
   });
-  let steps = Infinity;
+  let reached = false;
+  let steps = spec.maxSteps;
   let testAccuracy = NaN;
   for await (const row of run) {
     if (row.probe === "test" && row.key === "accuracy") {
       testAccuracy = row.value;
-      if (row.value >= spec.target && steps === Infinity) {
+      if (row.value >= spec.target) {
+        reached = true;
         steps = row.step;
         break;
       }
     }
   }
+  if (!reached && !finished(run)) return null; // cancelled (a diverged run throws)
   const final = run.params;
   const trainAccuracy = S.noGrad(() => S.accuracy(apply(final, task.train.x), task.train.labels));
-  return { steps, delta0: meanNeuronDelta(init), trainAccuracy, testAccuracy };
+  return { reached, steps, delta0: meanNeuronDelta(init), trainAccuracy, testAccuracy };
 }

@@ -1,5 +1,6 @@
 import * as S from "@saddle/core";
 import type { Rng, Tensor } from "@saddle/core";
+import { finished, trainHooks, type RunContext } from "../../kit/index.js";
 
 const { symmetrizedAlpha } = S.getRichQuick;
 
@@ -72,8 +73,12 @@ function perNeuronDelta(p: Student): Float64Array {
   return out;
 }
 
-/** One grid cell: data from `dataRng` (shared across cells of a seed), init from `initRng`. */
-export async function runReluCell(spec: ReluGridSpec, dataRng: Rng, initRng: Rng): Promise<ReluGridResult> {
+/**
+ * One grid cell: data from `dataRng` (shared across cells of a seed), init from `initRng`; trains
+ * through core `train()` with the run's hooks for `phase` (cancel, checkpoints, resume). Returns
+ * null when the run was cancelled.
+ */
+export async function runReluCell(spec: ReluGridSpec, dataRng: Rng, initRng: Rng, ctx: RunContext, phase: string): Promise<ReluGridResult | null> {
   const { d, n, nTest, teacherWidth } = spec;
   const teacherW = S.transpose(S.sphereInputs(dataRng, teacherWidth, d)); // (d, m0) unit columns
   const teacherA = S.tensor(Array.from({ length: teacherWidth }, (_, j) => (j % 2 === 0 ? 1 : -1)), [teacherWidth, 1]);
@@ -93,10 +98,12 @@ export async function runReluCell(spec: ReluGridSpec, dataRng: Rng, initRng: Rng
     steps: spec.steps,
     schedule: { steps: [spec.steps] },
     time: { lr },
+    ...trainHooks<Student>(ctx, phase),
   });
   for await (const _row of run) {
     // rows of the loop are not needed; the cell reports its summary
   }
+  if (!finished(run)) return null;
   const final = run.result().params;
   const d0 = perNeuronDelta(init);
   const d1 = perNeuronDelta(final);
