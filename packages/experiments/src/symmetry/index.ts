@@ -13,6 +13,6 @@ export const SYMMETRY: readonly AnyExperiment[] = [
   noetherLearningDynamics,
   quasiHomogeneousMargin,
   fromLegacy(stochasticCollapse as never, "symmetry"),
-  fromLegacy(limitingSgd as never, "symmetry"),
+  limitingSgd,
   symmetryBreakingAttention,
 ];

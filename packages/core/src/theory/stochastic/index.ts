@@ -5,3 +5,4 @@ export * from "./quartic.js";
 export * from "./neuron.js";
 export * from "./diagonal.js";
 export * from "./limiting-sgd.js";
+export * from "./heavy-ball-moments.js";

@@ -26,6 +26,10 @@ export interface AdditiveResult {
   velocityVariance: number;
   /** Samples that entered the averages (paths * steps). */
   samples: number;
+  /** [paths] each path's own time-averaged E theta^2 (independent samples for a z-test). */
+  pathVariance: Float64Array;
+  /** [paths] each path's own time-averaged E v^2. */
+  pathVelocityVariance: Float64Array;
   /** [paths][keep] positions, when `keep` was asked for. */
   traces: Float64Array[];
 }
@@ -43,8 +47,8 @@ export function simulateAdditive(run: AdditiveRun, rng: Rng): AdditiveResult {
   const xi = new Float64Array(paths); // [paths]
   const keep = run.keep ?? 0;
   const traces = Array.from({ length: keep > 0 ? paths : 0 }, () => new Float64Array(keep));
-  let s2 = 0;
-  let v2 = 0;
+  const s2 = new Float64Array(paths); // [paths]
+  const v2 = new Float64Array(paths); // [paths]
   const total = run.burnIn + run.steps;
   for (let k = 0; k < total; k++) {
     rng.fillNormal(xi);
@@ -57,12 +61,15 @@ export function simulateAdditive(run: AdditiveRun, rng: Rng): AdditiveResult {
       const next = th - eta * vv;
       theta[p] = next;
       if (measuring) {
-        s2 += next * next;
-        v2 += vv * vv;
+        s2[p] += next * next;
+        v2[p] += vv * vv;
         if (j < keep) traces[p][j] = next;
       }
     }
   }
   const samples = paths * run.steps;
-  return { positionVariance: s2 / samples, velocityVariance: v2 / samples, samples, traces };
+  const pathVariance = s2.map((x) => x / run.steps);
+  const pathVelocityVariance = v2.map((x) => x / run.steps);
+  const mean = (a: Float64Array) => a.reduce((x, y) => x + y, 0) / paths;
+  return { positionVariance: mean(pathVariance), velocityVariance: mean(pathVelocityVariance), samples, pathVariance, pathVelocityVariance, traces };
 }
