@@ -11,6 +11,6 @@ export const SADDLE_TO_SADDLE: readonly AnyExperiment[] = [
   linearSaddleToSaddle,
   fromLegacy(agfDiagonalLinear as never, "saddle-to-saddle"),
   fromLegacy(agfLinearNetwork as never, "saddle-to-saddle"),
-  fromLegacy(agfLinearTransformer as never, "saddle-to-saddle"),
+  agfLinearTransformer,
   fromLegacy(agfModularAddition as never, "saddle-to-saddle"),
 ];
