@@ -13,6 +13,6 @@ export const KERNELS: readonly AnyExperiment[] = [
   rfMoreIsBetter,
   fromLegacy(costOfOverfitting as never, "kernels"),
   kernelMonteCarlo,
-  fromLegacy(ntkEvolution as never, "kernels"),
+  ntkEvolution,
   fromLegacy(ntkAdversarial as never, "kernels"),
 ];
