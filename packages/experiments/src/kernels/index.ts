@@ -11,7 +11,7 @@ import { ntkAdversarial } from "./ntk-adversarial/experiment.js";
 export const KERNELS: readonly AnyExperiment[] = [
   eigenlearningKrr,
   rfMoreIsBetter,
-  fromLegacy(costOfOverfitting as never, "kernels"),
+  costOfOverfitting,
   kernelMonteCarlo,
   ntkEvolution,
   fromLegacy(ntkAdversarial as never, "kernels"),
