@@ -12,5 +12,5 @@ export const SADDLE_TO_SADDLE: readonly AnyExperiment[] = [
   fromLegacy(agfDiagonalLinear as never, "saddle-to-saddle"),
   fromLegacy(agfLinearNetwork as never, "saddle-to-saddle"),
   agfLinearTransformer,
-  fromLegacy(agfModularAddition as never, "saddle-to-saddle"),
+  agfModularAddition,
 ];
