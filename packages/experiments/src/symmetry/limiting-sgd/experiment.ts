@@ -36,10 +36,10 @@ const schema = z
       .describe("the phase-space oscillation run (additive model)"),
     regression: z
       .object({
-        samples: z.number().int().min(10).max(1e6).describe("n training samples (drawn with replacement into batches)"),
+        samples: z.number().int().min(10).max(20000).describe("n training samples (drawn with replacement into batches; the theory sums n d^4 fourth moments)"),
         lambda: z.number().nonnegative().max(10).describe("coupled weight decay (its minimum's bias adds to the residual noise)"),
         paths: z.number().int().min(4).max(1024).describe("independent SGD paths from the minimum"),
-        steps: z.number().int().min(1000).max(1e7).describe("measured steps per path"),
+        steps: z.number().int().min(1000).max(1 << 20).describe("measured steps per path (one path's trace is held in memory)"),
         blocks: z.number().int().min(1).max(64).describe("blocks per path for the variance z-tests (block means are the sample)"),
       })
       .strict()
