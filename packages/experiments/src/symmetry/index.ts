@@ -12,7 +12,7 @@ export const SYMMETRY: readonly AnyExperiment[] = [
   neuralMechanics,
   noetherLearningDynamics,
   quasiHomogeneousMargin,
-  fromLegacy(stochasticCollapse as never, "symmetry"),
+  stochasticCollapse,
   limitingSgd,
   symmetryBreakingAttention,
 ];

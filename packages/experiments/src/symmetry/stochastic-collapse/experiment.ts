@@ -1,297 +1,665 @@
 import { z } from "zod";
 import * as S from "@saddle/core";
-import type { Row } from "@saddle/core";
-import type { ClaimResult, Experiment } from "../../types.js";
-import { upperBound, verdict } from "../../types.js";
-import { median, simulateQuartic, slope } from "./quartic-sde.js";
+import type { Row, RowQuery } from "@saddle/core";
+import { PAPERS, atMost, defineExperiment, equals, failed, finished, phases, tick, trainHooks, zClose, zSample, type Claim, type ClaimResult, type RunContext } from "../../kit/index.js";
+import { pathSlopes, simulateQuartic } from "./quartic-sde.js";
 import { simulateNeuron } from "./neuron-sde.js";
-import { diagonalTestLoss, makeDiagonalTask, runDiagonal } from "./diagonal-teacher-student.js";
-import { runInvariance } from "./invariant-sets.js";
+import { diagonalTestLoss, makeDiagonalTask, runDiagonal, type DiagonalTask } from "./diagonal-teacher-student.js";
+import { invarianceBatches, invarianceLossAndGrad, invarianceProbe, invarianceProblem, type InvarianceRun, type InvParams } from "./invariant-sets.js";
 import { QUARTIC_REFERENCE } from "./reference.js";
 
 const { stochastic } = S;
 
+const increasing = (xs: readonly number[]) => xs.every((v, i) => i === 0 || v > xs[i - 1]);
+
 const schema = z
   .object({
-    mu: z.number().positive().describe("quartic SDE: mu in d theta = -(theta^3 - mu theta) dt + zeta theta dW"),
-    dt: z.number().positive().max(0.1).describe("quartic SDE: Euler-Maruyama step"),
-    horizon: z.number().positive().describe("quartic SDE: final time T"),
-    paths: z.number().int().min(20).describe("quartic SDE: paths per zeta"),
-    zetas: z.array(z.number().positive()).min(3).max(24).describe("quartic SDE: noise levels zeta (increasing)"),
-    theta0: z.number().positive().describe("quartic SDE: start value theta_0"),
+    mu: z.number().positive().max(10).describe("quartic SDE: mu in d theta = -(theta^3 - mu theta) dt + zeta theta dW"),
+    dt: z.number().positive().max(0.02).describe("quartic SDE: Euler-Maruyama step"),
+    horizon: z.number().positive().max(1000).describe("quartic SDE: final time T"),
+    paths: z.number().int().min(20).max(10_000).describe("quartic SDE: paths per zeta"),
+    zetas: z.array(z.number().positive().max(10)).min(3).max(24).describe("quartic SDE: noise levels zeta (increasing)"),
+    theta0: z.number().positive().max(10).describe("quartic SDE: start value theta_0"),
     eps: z.number().positive().lt(1).describe("quartic SDE: a path has collapsed when |theta_T| < eps (1e-15 <=> theta^2 < 1e-30)"),
-    rateZetaBelow: z.number().positive().describe("quartic SDE: a zeta below sqrt(2 mu) whose escape rate from theta0Small is measured"),
+    rateZetaBelow: z.number().positive().max(10).describe("quartic SDE: a zeta below sqrt(2 mu) whose escape rate from theta0Small is measured"),
     theta0Small: z.number().positive().lt(1e-6).describe("quartic SDE: start value of the below-threshold rate run"),
-    neuronSamples: z.number().int().min(4).describe("tanh neuron: samples m (x ~ N(0,1), y = x + labelNoise * N(0,1))"),
-    neuronLabelNoise: z.number().nonnegative().describe("tanh neuron: noise in the targets"),
-    neuronAlphas: z.array(z.number().positive()).min(3).max(16).describe("tanh neuron: noise strengths alpha = eta zeta^2 / 2 (increasing)"),
-    neuronDt: z.number().positive().max(0.1).describe("tanh neuron: Euler-Maruyama step in time t = eta step"),
-    neuronHorizon: z.number().positive().describe("tanh neuron: final time T"),
-    neuronPaths: z.number().int().min(20).describe("tanh neuron: paths per alpha"),
-    neuronRadius: z.number().positive().describe("tanh neuron: collapsed when |w| < radius at T"),
-    neuronRateAlpha: z.number().positive().describe("tanh neuron: alpha (above threshold) of the collapse-rate run"),
+    neuronSamples: z.number().int().min(4).max(256).describe("tanh neuron: samples m (x ~ N(0,1), y = x + labelNoise * N(0,1))"),
+    neuronLabelNoise: z.number().nonnegative().max(2).describe("tanh neuron: noise in the targets"),
+    neuronAlphas: z.array(z.number().positive().max(10)).min(2).max(16).describe("tanh neuron: noise strengths alpha = eta zeta^2 / 2 of the collapse-fraction runs (increasing)"),
+    neuronDt: z.number().positive().max(0.05).describe("tanh neuron: Euler-Maruyama step in time t = eta step"),
+    neuronHorizon: z.number().positive().max(1000).describe("tanh neuron: final time T of the collapse-fraction runs"),
+    neuronPaths: z.number().int().min(20).max(10_000).describe("tanh neuron: paths per alpha"),
+    neuronRadius: z.number().positive().max(1).describe("tanh neuron: collapsed when |w| < radius at T"),
+    neuronRateAlphas: z.array(z.number().positive().max(10)).min(2).max(12).describe("tanh neuron: alphas of the linearised-rate runs from w0 = neuronW0Small (1, 1) (increasing)"),
+    neuronRateHorizon: z.number().positive().max(200).describe("tanh neuron: longest time of a linearised-rate run (an escaping run stops earlier, while |w| << 1)"),
+    neuronW0Small: z.number().positive().lt(1e-10).describe("tanh neuron: start scale of the linearised-rate runs"),
     diagDim: z.number().int().min(2).max(64).describe("diagonal teacher-student: n = m"),
-    diagRank: z.number().int().min(1).describe("diagonal teacher-student: teacher rank d"),
-    diagSamples: z.number().int().positive().describe("diagonal teacher-student: N (gradient = sum / N)"),
-    diagEta: z.number().positive().describe("diagonal teacher-student: learning rate eta"),
-    diagSteps: z.number().int().positive().describe("diagonal teacher-student: SGD steps (lr x 0.1 after 5/6 of them)"),
-    diagSigmas: z.array(z.number().nonnegative()).min(2).max(10).describe("diagonal teacher-student: label-noise scales (increasing, first = 0)"),
-    diagDataNoise: z.number().nonnegative().describe("diagonal teacher-student: noise in Y (scaled by 1/sqrt(m))"),
-    diagRepeats: z.number().int().positive().describe("diagonal teacher-student: independent label-noise runs per sigma"),
-    diagZeroTol: z.number().positive().describe("diagonal teacher-student: a mode counts as zero when |u v| < this"),
-    invWidth: z.number().int().min(5).describe("invariant sets: hidden width of the tanh net"),
-    invSteps: z.number().int().positive().describe("invariant sets: minibatch heavy-ball SGD steps"),
-    invLr: z.number().positive().describe("invariant sets: learning rate"),
+    diagRank: z.number().int().min(1).max(64).describe("diagonal teacher-student: teacher rank d"),
+    diagSamples: z.number().int().positive().max(1_000_000).describe("diagonal teacher-student: N (gradient = sum / N)"),
+    diagEta: z.number().positive().max(100).describe("diagonal teacher-student: learning rate eta"),
+    diagSteps: z.number().int().positive().max(1_000_000).describe("diagonal teacher-student: SGD steps (lr x 0.1 after 5/6 of them)"),
+    diagSigmas: z.array(z.number().nonnegative().max(100)).min(2).max(10).describe("diagonal teacher-student: label-noise scales (increasing, first = 0)"),
+    diagDataNoise: z.number().nonnegative().max(10).describe("diagonal teacher-student: noise in Y (scaled by 1/sqrt(m))"),
+    diagRepeats: z.number().int().positive().max(64).describe("diagonal teacher-student: independent label-noise runs per sigma"),
+    diagZeroTol: z.number().positive().max(0.1).describe("diagonal teacher-student: a mode counts as zero when |u v| < this"),
+    invWidth: z.number().int().min(5).max(64).describe("invariant sets: hidden width of the tanh net"),
+    invSteps: z.number().int().positive().max(20_000).describe("invariant sets: minibatch heavy-ball SGD steps"),
+    invLr: z.number().positive().max(1).describe("invariant sets: learning rate"),
   })
   .strict()
-  .refine((c) => c.zetas.every((v, i) => i === 0 || v > c.zetas[i - 1]), { message: "zetas must increase", path: ["zetas"] })
-  .refine((c) => c.neuronAlphas.every((v, i) => i === 0 || v > c.neuronAlphas[i - 1]), { message: "neuronAlphas must increase", path: ["neuronAlphas"] })
-  .refine((c) => c.diagSigmas[0] === 0 && c.diagSigmas.every((v, i) => i === 0 || v > c.diagSigmas[i - 1]), { message: "diagSigmas must start at 0 and increase", path: ["diagSigmas"] })
+  .refine((c) => increasing(c.zetas), { message: "zetas must increase", path: ["zetas"] })
+  .refine((c) => increasing(c.neuronAlphas), { message: "neuronAlphas must increase", path: ["neuronAlphas"] })
+  .refine((c) => increasing(c.neuronRateAlphas), { message: "neuronRateAlphas must increase", path: ["neuronRateAlphas"] })
+  .refine((c) => c.diagSigmas[0] === 0 && increasing(c.diagSigmas), { message: "diagSigmas must start at 0 and increase", path: ["diagSigmas"] })
   .refine((c) => c.diagRank <= c.diagDim, { message: "diagRank must be <= diagDim", path: ["diagRank"] });
 
 export type StochasticCollapseConfig = z.infer<typeof schema>;
+type C = StochasticCollapseConfig;
 
-const pick = (rows: readonly Row[], probe: string, key: string) => rows.filter((r) => r.probe === probe && r.key === key);
-const one = (rows: readonly Row[], probe: string, key: string) => pick(rows, probe, key)[0]?.value ?? NaN;
-
-/** The x (row t) where a piecewise-linear curve first rises through `level`. */
-function crossingOf(points: readonly Row[], level: number): number {
-  for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1];
-    const b = points[i];
-    if (a.value < level && b.value >= level) return a.t + ((level - a.value) / (b.value - a.value)) * (b.t - a.t);
-  }
-  return NaN;
+/** Data, teachers and tasks shared by the run, the theory and the claims (setup stream). */
+interface Setup {
+  /** [m] inputs and targets of the tanh neuron. */
+  neuronX: Float64Array;
+  neuronY: Float64Array;
+  /** The diagonal teacher-student task (spectrum of X^T Y and teacher overlaps). */
+  task: DiagonalTask;
 }
 
-/** Binomial z-score of our fraction against a reference fraction that is itself a Monte-Carlo estimate. */
-function binomialZ(p: number, n: number, pRef: number, nRef: number): number {
-  const pooled = (p * n + pRef * nRef) / (n + nRef);
-  const se = Math.sqrt(Math.max(pooled * (1 - pooled), 1 / (n + nRef)) * (1 / n + 1 / nRef));
-  return Math.max(0, Math.abs(p - pRef) - 0.5 / n) / se; // 0.5/n continuity correction
+/** |z| bound of the statistical claims (about 25 per run; two-sided normal tail at 4 is 6e-5). */
+const MAX_Z = 4;
+const INV_MOMENTUM = 0.9;
+const INV_BATCH = 8;
+const invRun = (cfg: C): InvarianceRun => ({ inputs: 3, width: cfg.invWidth, outputs: 2, samples: 64, batch: INV_BATCH, lr: cfg.invLr, momentum: INV_MOMENTUM, steps: cfg.invSteps });
+
+// ---- quartic SDE --------------------------------------------------------------------------
+
+/** The Euler-Maruyama chain's exact log growth rate near theta = 0 (per unit time). */
+const quarticRate = (cfg: C, zeta: number) => stochastic.eulerMaruyamaLogGrowthRate(cfg.mu, zeta, cfg.dt);
+
+/**
+ * Start of the collapse-rate fit at the largest zeta: the first record time at which log|theta|
+ * is 3 standard deviations below -10 (theta^2 < 2e-9: the confining term is negligible), i.e.
+ * log theta_0 + r t + 3 zeta sqrt(t) <= -10.
+ */
+function collapseFitStart(cfg: C): number {
+  const zeta = cfg.zetas[cfg.zetas.length - 1];
+  const r = quarticRate(cfg, zeta);
+  if (!(r < 0)) return NaN;
+  const L = 10 + Math.log(cfg.theta0);
+  const s = (3 * zeta + Math.sqrt(9 * zeta * zeta + 4 * -r * L)) / (2 * -r);
+  return Math.ceil(s * s);
+}
+
+/** Whether the collapse-rate fit is clean: it starts by T/2, and theta does not underflow by T (6 sd). */
+function collapseRateClean(cfg: C): boolean {
+  const zeta = cfg.zetas[cfg.zetas.length - 1];
+  const t0 = collapseFitStart(cfg);
+  return t0 <= cfg.horizon / 2 && Math.log(cfg.theta0) + quarticRate(cfg, zeta) * cfg.horizon - 6 * zeta * Math.sqrt(cfg.horizon) > -700;
+}
+
+/**
+ * Time during which a linear multiplicative process started at log x0 with log rate r > 0 and
+ * log-noise b stays in its linear regime: log x0 + r t + 4 b sqrt(t) <= -5 (|x| < 7e-3 at 4 sd).
+ */
+function linearRegimeTime(logX0: number, r: number, b: number): number {
+  const L = -5 - logX0;
+  const s = (-4 * b + Math.sqrt(16 * b * b + 4 * r * L)) / (2 * r);
+  return s * s;
+}
+
+const escapeHorizon = (cfg: C) => Math.min(cfg.horizon, linearRegimeTime(Math.log(cfg.theta0Small), quarticRate(cfg, cfg.rateZetaBelow), cfg.rateZetaBelow));
+
+/**
+ * Zetas whose stationary second moment is checked: below sqrt(2 mu) - 0.3 with E theta^2 =
+ * mu - zeta^2/2 >= 0.4 (closer to the threshold the law piles up at 0 and relaxes more slowly than T/2).
+ */
+const momentZetas = (cfg: C) => cfg.zetas.map((zeta, i) => ({ zeta, i })).filter(({ zeta }) => zeta < stochastic.quarticCollapseThreshold(cfg.mu) - 0.3 && cfg.mu - (zeta * zeta) / 2 >= 0.4);
+
+/**
+ * Euler-Maruyama bias allowance of the stationary E theta^2, relative: 4 dt. Measured (README;
+ * 2000 paths, T = 200, time average over t >= 100, Monte-Carlo se 0.1-0.3%): relative bias
+ * -0.37% at dt = 0.01 (mu = 1.5, zeta = 0.5); -0.22% and -1.41% at dt = 0.0025 and 0.01
+ * (mu = 1.5, zeta = 1); -0.04% and -0.52% (mu = 0.8, zeta = 0.5): at most 1.4 dt, negative.
+ */
+const MOMENT_EM_ALLOWANCE = 4;
+
+// ---- tanh neuron --------------------------------------------------------------------------
+
+interface NeuronTheory {
+  /** Thm 5.1's threshold sum x y / sum x^2. */
+  alphaStar: number;
+  /** sum x^2 / m. */
+  xx: number;
+}
+
+function neuronTheory(setup: Setup): NeuronTheory {
+  const m = setup.neuronX.length;
+  return { alphaStar: stochastic.neuronCollapseThreshold(setup.neuronX, setup.neuronY), xx: setup.neuronX.reduce((a, b) => a + b * b, 0) / m };
+}
+
+/**
+ * The simulated chain's log growth rate of |w| at the origin for noise alpha and threshold a:
+ * u = w1 + w2 (w1 = w2 from the start, so |w| = |u| / sqrt 2) is multiplied each step by
+ * 1 + xx a dt + sqrt(2 alpha xx dt) xi (the Euler-Maruyama chain of du = u [c dt + s dB],
+ * c = xx a, s^2 = 2 alpha xx; derived in theory/stochastic/neuron.ts).
+ */
+const neuronRate = (cfg: C, nt: NeuronTheory, alpha: number, a = nt.alphaStar) => stochastic.eulerMaruyamaLogGrowthRate(nt.xx * a, Math.sqrt(2 * alpha * nt.xx), cfg.neuronDt);
+
+/** The alpha where the chain's rate crosses 0 (bisection; the rate decreases in alpha). */
+function neuronZero(cfg: C, nt: NeuronTheory, a: number): number {
+  let lo = 1e-6;
+  let hi = 10 * Math.max(a, 1);
+  for (let k = 0; k < 80; k++) {
+    const mid = 0.5 * (lo + hi);
+    if (neuronRate(cfg, nt, mid, a) > 0) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/** Length of the linearised-rate run at alpha: the full horizon when collapsing, shorter when escaping. */
+function neuronRateHorizon(cfg: C, nt: NeuronTheory, alpha: number): number {
+  const r = neuronRate(cfg, nt, alpha);
+  const logW0 = Math.log(cfg.neuronW0Small * Math.SQRT2);
+  return r > 0 ? Math.min(cfg.neuronRateHorizon, linearRegimeTime(logW0, r, Math.sqrt(2 * alpha * nt.xx))) : cfg.neuronRateHorizon;
+}
+
+// ---- diagonal teacher-student -------------------------------------------------------------
+
+/** log Gamma(x) for x > 0 (Lanczos, g = 7, |rel err| < 1e-13). */
+function logGamma(x: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let a = c[0];
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i] / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** The regularised lower incomplete gamma P(k, x) by its power series (fine for x < k + 30). */
+function lowerGammaP(k: number, x: number): number {
+  if (x <= 0) return 0;
+  let term = 1 / k;
+  let sum = term;
+  for (let n = 1; n < 500 && term > 1e-17 * sum; n++) {
+    term *= x / (k + n);
+    sum += term;
+  }
+  return Math.min(1, Math.exp(k * Math.log(x) - x - logGamma(k)) * sum);
+}
+
+/** Upper normal tail P(N(0, 1) > z) (Abramowitz-Stegun 7.1.26 for erfc, |abs err| < 1.5e-7 / 2). */
+function normalTail(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  return z >= 0 ? erfc / 2 : 1 - erfc / 2;
+}
+
+/** The smallest b with P(Poisson(mean) > b) <= tail. */
+function poissonUpper(mean: number, tail: number): number {
+  let p = Math.exp(-mean);
+  let cdf = p;
+  let b = 0;
+  while (1 - cdf > tail && b < 10_000) {
+    b++;
+    p *= mean / b;
+    cdf += p;
+  }
+  return b;
+}
+
+/** A judged mode: its index, whether it should end collapsed, and the predicted probability that it does not. */
+interface JudgedMode {
+  k: number;
+  collapses: boolean;
+  miss: number;
+}
+
+/**
+ * Modes whose fate the threshold s* = eta sigma^2 / (2N) decides within the run, with the
+ * probability that one run gets it wrong (derived in theory/stochastic/diagonal.ts; u = v from
+ * the start, so u v = u^2 and each mode is the quartic SDE du = eps (s_k - u^2) u dk + eps sigma u dW
+ * per step, eps = eta / N):
+ * - collapsing (s_k < s*): in the linear regime log|u| drifts by K1 eps (s_k - s*) + K2 (eps / 10)
+ *   (s_k - s* / 10) (K1 steps before the x0.1 decay, K2 after), Gaussian with standard deviation
+ *   eps sigma sqrt(K1 + K2 / 100); miss = P(u^2 >= diagZeroTol). Judged when miss <= 6e-3 (z >= 2.5).
+ * - surviving (s_k > s*): the mode's stationary law is u v ~ Gamma(s_k / (2 s*) - 1/2, scale 2 s*)
+ *   (the quartic density with mu = eps s_k, zeta = eps sigma); miss = its mass below diagZeroTol
+ *   (the run starts at u v = 1, above the law; the decayed last sixth barely moves it). Judged when
+ *   miss <= 1e-3. Without noise a mode with s_k >= 10 diagZeroTol survives surely (GD approaches s_k from above).
+ * Modes in between are not judged: their fate takes longer than the run or is a coin flip.
+ */
+function diagonalJudged(cfg: C, task: DiagonalTask, sigma: number): JudgedMode[] {
+  const eps = cfg.diagEta / cfg.diagSamples;
+  const k1 = Math.round((5 * cfg.diagSteps) / 6);
+  const k2 = cfg.diagSteps - k1;
+  const sStar = stochastic.labelNoiseModeThreshold(cfg.diagEta, sigma, cfg.diagSamples);
+  const sd = eps * sigma * Math.sqrt(k1 + k2 / 100);
+  const out: JudgedMode[] = [];
+  task.s.forEach((s, k) => {
+    if (sigma === 0) {
+      if (s >= 10 * cfg.diagZeroTol) out.push({ k, collapses: false, miss: 0 });
+      return;
+    }
+    if (s < sStar) {
+      const drift = k1 * eps * (s - sStar) + (k2 * eps * (s - sStar / 10)) / 10;
+      const z = (Math.log(cfg.diagZeroTol) / 2 - drift) / sd;
+      if (z >= 2.5) out.push({ k, collapses: true, miss: normalTail(z) });
+    } else {
+      const miss = lowerGammaP(s / (2 * sStar) - 0.5, cfg.diagZeroTol / (2 * sStar));
+      if (miss <= 1e-3) out.push({ k, collapses: false, miss });
+    }
+  });
+  return out;
+}
+
+// ---- claims -------------------------------------------------------------------------------
+
+/** A binomial z-test of a collapse fraction against a predicted probability p (se of the prediction, floored at 1/n). */
+function binomial(theory: number, measured: number, n: number, maxZ = MAX_Z, units = "fraction"): ClaimResult {
+  const se = Math.sqrt(Math.max(theory * (1 - theory), 1 / n) / n);
+  return zClose(theory, measured, se, n, maxZ, { units });
+}
+
+function quarticClaims(cfg: C): Claim<C, Setup>[] {
+  const zc = stochastic.quarticCollapseThreshold(cfg.mu);
+  const out: Claim<C, Setup>[] = cfg.zetas.map((zeta, i) => ({
+    id: `quartic-collapse-${i}`,
+    kind: "claim",
+    statement: `Quartic SDE at zeta = ${zeta} (threshold sqrt(2 mu) = ${zc.toPrecision(4)}): the fraction of paths with |theta_T| < eps equals Saddle's finite-time collapse probability (Fokker-Planck equation of log|theta| with the Euler-Maruyama chain's drift, quarticCollapseProbability): binomial z-test with the prediction's standard error sqrt(p (1 - p) / paths), floored at 1/paths`,
+    check: ({ sim, theory }) => binomial(theory.one("quartic-collapse", "fraction", { zeta }), sim.one("quartic-collapse", "fraction", { zeta }), cfg.paths),
+  }));
+  const zmax = cfg.zetas[cfg.zetas.length - 1];
+  out.push({
+    id: "quartic-collapse-rate",
+    kind: "claim",
+    statement: `Quartic SDE at the largest zeta (${zmax}): log|theta_t| falls at the Euler-Maruyama chain's exact rate E log|1 + mu dt + zeta sqrt(dt) xi| / dt (Ito: mu - zeta^2/2; the chain's O(dt) bias is a few percent), fitted per path from the time log|theta| is 3 sd below -10 (t >= ${collapseFitStart(cfg)}): z-test of the paths' mean slope with their own standard error`,
+    appliesTo: (c) => collapseRateClean(c),
+    check: ({ sim }) => zSample(quarticRate(cfg, zmax), sim.values("quartic-rate", "pathSlope", { zeta: zmax }), MAX_Z, { units: "1/time" }),
+  });
+  out.push({
+    id: "quartic-escape-rate",
+    kind: "claim",
+    statement: `Quartic SDE below threshold (zeta = ${cfg.rateZetaBelow}) from theta_0 = ${cfg.theta0Small}: log|theta_t| grows at the chain's exact rate (Ito: mu - zeta^2/2 > 0, the sign flips at sqrt(2 mu)) while |theta| << 1: z-test of the paths' mean slope with their own standard error`,
+    appliesTo: (c) => quarticRate(c, c.rateZetaBelow) > 0.05,
+    check: ({ sim }) => zSample(quarticRate(cfg, cfg.rateZetaBelow), sim.values("quartic-rate", "pathSlope", { zeta: cfg.rateZetaBelow, start: "small" }), MAX_Z, { units: "1/time" }),
+  });
+  for (const { zeta, i } of momentZetas(cfg)) {
+    out.push({
+      id: `stationary-moment-${i}`,
+      kind: "claim",
+      statement: `Quartic SDE at zeta = ${zeta} below threshold: the stationary E[theta^2] equals mu - zeta^2/2 (from the density |theta|^{2mu/zeta^2 - 2} e^{-theta^2/zeta^2}); per-path time averages over t >= T/2, z-test with their own standard error after an Euler-Maruyama bias allowance of ${MOMENT_EM_ALLOWANCE} dt relative (measured <= 1.4 dt, README)`,
+      check: ({ sim }) => {
+        const th = stochastic.quarticStationarySecondMoment(cfg.mu, zeta);
+        const xs = sim.values("quartic-moment", "pathMean", { zeta });
+        const allowance = MOMENT_EM_ALLOWANCE * cfg.dt * th;
+        const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+        // Shrink the deviation by the allowance (the bias is O(dt), of either sign), then z-test.
+        const shifted = Math.abs(mean - th) <= allowance ? th : mean - Math.sign(mean - th) * allowance;
+        const r = zSample(th, xs.map((x) => x - mean + shifted), MAX_Z, { units: "theta^2", note: `raw mean ${mean.toPrecision(5)}, allowance ${allowance.toPrecision(3)}` });
+        return { ...r, measured: mean };
+      },
+    });
+  }
+  out.push({
+    id: "quartic-collapse-table",
+    kind: "claim",
+    statement: `Quartic SDE at the reference's settings (mu = ${QUARTIC_REFERENCE.mu}, dt = ${QUARTIC_REFERENCE.dt}, t = ${QUARTIC_REFERENCE.horizon}, theta^2 < 1e-30, theta_0 = 1): the collapse fraction at each zeta of the reference table (the team's numpy run, ${QUARTIC_REFERENCE.paths} paths) agrees with it: two-sample binomial z-test (pooled p), the worst zeta reported`,
+    appliesTo: (c) => c.mu === QUARTIC_REFERENCE.mu && c.dt === QUARTIC_REFERENCE.dt && c.horizon === QUARTIC_REFERENCE.horizon && c.eps === QUARTIC_REFERENCE.eps && c.theta0 === 1 && QUARTIC_REFERENCE.table.some(([zeta]) => c.zetas.includes(zeta)),
+    check: ({ sim }) => {
+      let worst: ClaimResult | null = null;
+      for (const [zeta, pRef] of QUARTIC_REFERENCE.table) {
+        if (!cfg.zetas.includes(zeta)) continue;
+        const p = sim.one("quartic-collapse", "fraction", { zeta });
+        const n = cfg.paths;
+        const nRef = QUARTIC_REFERENCE.paths;
+        const pooled = (p * n + pRef * nRef) / (n + nRef);
+        const se = Math.sqrt(Math.max(pooled * (1 - pooled), 1 / (n + nRef)) * (1 / n + 1 / nRef));
+        const r = zClose(pRef, p, se, n, MAX_Z, { units: "fraction", note: `zeta = ${zeta}` });
+        if (!r.pass || worst === null || Math.abs(r.error ?? Infinity) > Math.abs(worst.error ?? 0)) worst = r;
+        if (!r.pass) break;
+      }
+      return worst ?? failed("no zeta of the reference table in the config");
+    },
+  });
+  return out;
+}
+
+function neuronClaims(cfg: C, setup: Setup): Claim<C, Setup>[] {
+  const nt = neuronTheory(setup);
+  const out: Claim<C, Setup>[] = cfg.neuronRateAlphas.map((alpha, j) => ({
+    id: `neuron-rate-${j}`,
+    kind: "claim",
+    statement: `Single tanh neuron f = w2 tanh(w1 x), SDE of the authors' Fig. 2, started at w = ${cfg.neuronW0Small} (1, 1): at alpha = ${alpha}, log|w| changes at the linearised rate (sum x^2/m)(alpha* - alpha) of u = w1 + w2 (exactly: the Euler-Maruyama chain's rate), alpha* = sum x y / sum x^2; per-path slopes, z-test with their own standard error`,
+    check: ({ sim }) => zSample(neuronRate(cfg, nt, alpha), sim.values("neuron-rate", "pathSlope", { alpha }), MAX_Z, { units: "1/time" }),
+  }));
+  out.push({
+    id: "neuron-threshold",
+    kind: "claim",
+    statement: "Thm 5.1: the origin of the tanh neuron attracts iff alpha > alpha* = sum x y / sum x^2. Measured: the alpha where the rate curve fitted to the measured per-alpha rates (weighted least squares in the drift x^2 a, the noise term known) crosses zero, against the simulated chain's zero-rate alpha (alpha* up to O(dt)); z-test with the fit's standard error",
+    check: ({ sim }) => {
+      // One Gauss-Newton step from the theory's a: m_j ~ r(alpha_j; a), weights 1/se_j^2.
+      let num = 0;
+      let den = 0;
+      let n = Infinity;
+      const da = 1e-4 * Math.max(nt.alphaStar, 1e-3);
+      for (const alpha of cfg.neuronRateAlphas) {
+        const xs = sim.values("neuron-rate", "pathSlope", { alpha });
+        const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+        const se2 = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) / xs.length;
+        const g = (neuronRate(cfg, nt, alpha, nt.alphaStar + da) - neuronRate(cfg, nt, alpha, nt.alphaStar - da)) / (2 * da);
+        num += (g * (mean - neuronRate(cfg, nt, alpha))) / se2;
+        den += (g * g) / se2;
+        n = Math.min(n, xs.length);
+      }
+      const aHat = nt.alphaStar + num / den;
+      const seA = 1 / Math.sqrt(den);
+      const zero = neuronZero(cfg, nt, nt.alphaStar);
+      const dZero = (neuronZero(cfg, nt, nt.alphaStar + da) - neuronZero(cfg, nt, nt.alphaStar - da)) / (2 * da);
+      return zClose(zero, Number.isFinite(aHat) ? neuronZero(cfg, nt, aHat) : NaN, Math.abs(dZero) * seA, n, MAX_Z, { units: "alpha", note: `alpha* = sum xy / sum x^2 = ${nt.alphaStar.toPrecision(5)}` });
+    },
+  });
+  const lo = cfg.neuronAlphas[0];
+  const hi = cfg.neuronAlphas[cfg.neuronAlphas.length - 1];
+  out.push({
+    id: "neuron-collapse-sides",
+    kind: "sanity",
+    statement: `Tanh neuron from w = (1, 1), finite time T = ${cfg.neuronHorizon}: fewer than half the paths end within |w| < ${cfg.neuronRadius} at the smallest alpha (${lo} <= 0.8 alpha*) and more than half at the largest (${hi} >= 1.3 alpha*). Reported: the fraction at the largest alpha minus the one at the smallest (both sides are required)`,
+    appliesTo: () => lo <= 0.8 * nt.alphaStar && hi >= 1.3 * nt.alphaStar,
+    check: ({ sim }) => {
+      const fLo = sim.one("neuron-collapse", "fraction", { alpha: lo });
+      const fHi = sim.one("neuron-collapse", "fraction", { alpha: hi });
+      const r = atMost(fLo, 0.5, { units: "fraction" });
+      return fHi > 0.5 ? { ...r, measured: fHi - fLo, reason: `fraction ${fLo} at alpha = ${lo}, ${fHi} at alpha = ${hi}` } : { ...r, pass: false, measured: fHi - fLo, reason: `only ${fHi} collapsed at alpha = ${hi}` };
+    },
+  });
+  return out;
+}
+
+/** Non-zero modes per sigma, averaged over repeats (NaN when a product is non-finite). */
+function nonzeroModes(sim: RowQuery, cfg: C, i: number): number {
+  let count = 0;
+  for (let r = 0; r < cfg.diagRepeats; r++) {
+    for (let k = 0; k < cfg.diagDim; k++) {
+      const p = sim.one("diagonal", "product", { sigma: i, repeat: r, mode: k });
+      if (!Number.isFinite(p)) return NaN;
+      if (Math.abs(p) >= cfg.diagZeroTol) count++;
+    }
+  }
+  return count / cfg.diagRepeats;
+}
+
+function diagonalClaims(cfg: C, setup: Setup): Claim<C, Setup>[] {
+  const out: Claim<C, Setup>[] = [];
+  cfg.diagSigmas.forEach((sigma, i) => {
+    const judged = diagonalJudged(cfg, setup.task, sigma);
+    if (judged.length === 0) return;
+    const nc = judged.filter((j) => j.collapses).length;
+    const expected = cfg.diagRepeats * judged.reduce((a, j) => a + j.miss, 0);
+    const bound = poissonUpper(expected, 1e-4);
+    out.push({
+      id: `diagonal-modes-${i}`,
+      kind: "claim",
+      statement: `Diagonal teacher-student, label noise sigma = ${sigma}: modes with s_k below s* = eta sigma^2 / (2N) end with |u v| < ${cfg.diagZeroTol} and modes above it stay above, judged on the ${judged.length} modes (${nc} collapsing, ${judged.length - nc} surviving) whose fate the run decides with high probability, in each of the ${cfg.diagRepeats} runs. The count of misses is at most ${bound}, the 1e-4 upper quantile of its predicted Poisson law (mean ${expected.toPrecision(2)} = the sum of the predicted miss probabilities)`,
+      check: ({ sim }) => {
+        let wrong = 0;
+        const which: string[] = [];
+        const sStar = stochastic.labelNoiseModeThreshold(cfg.diagEta, sigma, cfg.diagSamples);
+        for (let r = 0; r < cfg.diagRepeats; r++) {
+          for (const { k, collapses } of judged) {
+            const p = sim.one("diagonal", "product", { sigma: i, repeat: r, mode: k });
+            const ok = collapses ? Math.abs(p) < cfg.diagZeroTol : Math.abs(p) >= cfg.diagZeroTol;
+            if (!Number.isFinite(p)) wrong = NaN;
+            else if (!ok) {
+              wrong++;
+              which.push(`mode ${k} (s_k ${setup.task.s[k].toPrecision(3)}, s* ${sStar.toPrecision(3)}) run ${r}: |u v| = ${Math.abs(p).toPrecision(3)}`);
+            }
+          }
+        }
+        return atMost(wrong, bound, { theory: expected, units: "missed (mode, run) pairs", note: which.length ? which.slice(0, 3).join("; ") : undefined });
+      },
+    });
+  });
+  out.push({
+    id: "diagonal-modes-decrease",
+    kind: "sanity",
+    statement: "Diagonal teacher-student with label noise: the mean number of non-zero student modes (|u v| >= diagZeroTol) never increases with sigma and is strictly lower at the largest sigma than at sigma = 0. Reported: modes at the largest sigma (pass needs the monotone sequence)",
+    check: ({ sim }) => {
+      const m = cfg.diagSigmas.map((_, i) => nonzeroModes(sim, cfg, i));
+      if (m.some((v) => !Number.isFinite(v))) return failed(`non-finite mode counts ${m.join(", ")}`);
+      const monotone = m.every((v, i) => i === 0 || v <= m[i - 1] + 1e-12);
+      const r = atMost(m[m.length - 1], m[0] - 1e-9, { units: "modes" });
+      return monotone ? r : { ...r, pass: false, reason: `not monotone in sigma: ${m.join(", ")}` };
+    },
+  });
+  out.push({
+    id: "diagonal-test-loss",
+    kind: "sanity",
+    statement: "Diagonal teacher-student: the test loss mean((W_student - W)^2) at the best sigma > 0 is below the one at sigma = 0 (label noise collapses the noise-fitting modes). Reported: best noisy loss against the noiseless one",
+    check: ({ sim }) => {
+      const t = cfg.diagSigmas.map((_, i) => sim.one("diagonal", "testLoss", { sigma: i }));
+      if (t.some((v) => !Number.isFinite(v))) return failed(`non-finite test loss ${t.join(", ")}`);
+      return atMost(Math.min(...t.slice(1)), t[0], { units: "test loss" });
+    },
+  });
+  return out;
+}
+
+function claimsFor(cfg: C, setup: Setup): Claim<C, Setup>[] {
+  return [
+    {
+      id: "invariant-sets-exact",
+      kind: "identity",
+      statement: "Minibatch heavy-ball SGD (train() with core sgd, momentum 0.9, batch 8) on a two-layer tanh net keeps a vanished neuron (zero in/out weights) exactly zero and two duplicated neurons exactly equal: max deviation = 0, while the full-batch loss decreases and a generic neuron pair moves apart by > 1e-3 (else the check could not fail)",
+      check: ({ sim }) => {
+        const dev = Math.max(sim.last("invariance", "vanishedMax"), sim.last("invariance", "duplicateMax"));
+        const loss = sim.values("invariance", "fullLoss");
+        const gap = sim.last("invariance", "genericGap");
+        const r = equals(0, dev, { units: "max |weight difference|" });
+        if (!(loss[loss.length - 1] < loss[0])) return { ...r, pass: false, reason: `the loss did not decrease (${loss[0]} -> ${loss[loss.length - 1]})` };
+        if (!(gap > 1e-3)) return { ...r, pass: false, reason: `a generic pair stayed within ${gap}` };
+        return r;
+      },
+    },
+    ...quarticClaims(cfg),
+    ...neuronClaims(cfg, setup),
+    ...diagonalClaims(cfg, setup),
+  ];
+}
+
+// ---- run ----------------------------------------------------------------------------------
+
+async function* invariancePhase(ctx: RunContext, cfg: C): AsyncGenerator<Row> {
+  const ir = invRun(cfg);
+  const prob = invarianceProblem(ir, ctx.rng.fork("invariance"));
+  const run = S.train<InvParams, { x: S.Tensor; y: S.Tensor }>({
+    params: prob.params,
+    lossAndGrad: invarianceLossAndGrad(),
+    optimizer: S.sgd(cfg.invLr, { momentum: INV_MOMENTUM }),
+    steps: cfg.invSteps,
+    batches: invarianceBatches(ir, prob),
+    schedule: { steps: [0, cfg.invSteps] },
+    time: { lr: cfg.invLr, momentum: INV_MOMENTUM },
+    probes: [invarianceProbe(ir, prob)],
+    ...trainHooks<InvParams>(ctx, "invariance"),
+  });
+  for await (const r of run) yield { ...r, coords: { run: "invariance" } };
+  finished(run);
+}
+
+async function* quarticPhase(ctx: RunContext, cfg: C): AsyncGenerator<Row> {
+  const zmax = cfg.zetas[cfg.zetas.length - 1];
+  const moments = new Set(momentZetas(cfg).map((m) => m.zeta));
+  for (const [i, zeta] of cfg.zetas.entries()) {
+    if (await tick(ctx)) return;
+    const res = simulateQuartic({ mu: cfg.mu, zeta, dt: cfg.dt, horizon: cfg.horizon, paths: cfg.paths, theta0: cfg.theta0, recordEvery: 1 }, ctx.rng.fork(`quartic-${i}`));
+    let collapsed = 0;
+    for (const th of res.final) if (Math.abs(th) < cfg.eps) collapsed++;
+    yield { step: i, t: zeta, probe: "quartic-collapse", key: "fraction", value: collapsed / cfg.paths, coords: { zeta } };
+    if (zeta === zmax) {
+      for (const [p, v] of pathSlopes(res.times, res.logs, collapseFitStart(cfg)).entries()) yield { step: p, t: zeta, probe: "quartic-rate", key: "pathSlope", value: v, coords: { zeta, path: p } };
+    }
+    if (moments.has(zeta)) {
+      // Stationary E theta^2: per-path time average over the second half.
+      const half = res.times.map((_, j) => j).filter((j) => res.times[j] >= cfg.horizon / 2);
+      for (let p = 0; p < cfg.paths; p++) {
+        let acc = 0;
+        for (const j of half) acc += res.squares[j][p];
+        yield { step: p, t: zeta, probe: "quartic-moment", key: "pathMean", value: acc / half.length, coords: { zeta, path: p } };
+      }
+    }
+  }
+}
+
+async function* escapePhase(ctx: RunContext, cfg: C): AsyncGenerator<Row> {
+  // Below threshold from theta0Small: log|theta| grows at the chain's rate while |theta| << 1.
+  const zeta = cfg.rateZetaBelow;
+  if (!(quarticRate(cfg, zeta) > 0)) return;
+  if (await tick(ctx)) return;
+  const horizon = escapeHorizon(cfg);
+  const res = simulateQuartic({ mu: cfg.mu, zeta, dt: cfg.dt, horizon, paths: cfg.paths, theta0: cfg.theta0Small, recordEvery: horizon / 50 }, ctx.rng.fork("quartic-escape"));
+  for (const [p, v] of pathSlopes(res.times, res.logs, 0).entries()) yield { step: p, t: zeta, probe: "quartic-rate", key: "pathSlope", value: v, coords: { zeta, start: "small", path: p } };
+}
+
+async function* neuronPhase(ctx: RunContext, cfg: C, setup: Setup): AsyncGenerator<Row> {
+  const x = setup.neuronX;
+  const y = setup.neuronY;
+  for (const [i, alpha] of cfg.neuronAlphas.entries()) {
+    if (await tick(ctx)) return;
+    const res = simulateNeuron({ x, y, alpha, dt: cfg.neuronDt, horizon: cfg.neuronHorizon, paths: cfg.neuronPaths, w0: [1, 1], recordEvery: cfg.neuronHorizon }, ctx.rng.fork(`neuron-${i}`));
+    let collapsed = 0;
+    for (const r of res.finalNorm) if (r < cfg.neuronRadius) collapsed++;
+    yield { step: i, t: alpha, probe: "neuron-collapse", key: "fraction", value: collapsed / cfg.neuronPaths, coords: { alpha } };
+  }
+}
+
+async function* neuronRatePhase(ctx: RunContext, cfg: C, setup: Setup): AsyncGenerator<Row> {
+  const nt = neuronTheory(setup);
+  const w0 = cfg.neuronW0Small;
+  for (const [j, alpha] of cfg.neuronRateAlphas.entries()) {
+    if (await tick(ctx)) return;
+    const horizon = neuronRateHorizon(cfg, nt, alpha);
+    const res = simulateNeuron({ x: setup.neuronX, y: setup.neuronY, alpha, dt: cfg.neuronDt, horizon, paths: cfg.neuronPaths, w0: [w0, w0], recordEvery: horizon / 40 }, ctx.rng.fork(`neuron-rate-${j}`));
+    const times = [0, ...res.times];
+    const logs = [new Float64Array(cfg.neuronPaths).fill(Math.log(w0 * Math.SQRT2)), ...res.logNorms];
+    for (const [p, v] of pathSlopes(times, logs, 0).entries()) yield { step: p, t: alpha, probe: "neuron-rate", key: "pathSlope", value: v, coords: { alpha, path: p } };
+  }
+  yield { step: 0, t: 0, probe: "neuron", key: "threshold", value: nt.alphaStar };
+}
+
+async function* diagonalPhase(ctx: RunContext, cfg: C, setup: Setup): AsyncGenerator<Row> {
+  const task = setup.task;
+  for (const [i, sigma] of cfg.diagSigmas.entries()) {
+    let nonzero = 0;
+    let test = 0;
+    for (let r = 0; r < cfg.diagRepeats; r++) {
+      if (await tick(ctx)) return;
+      const p = runDiagonal(task, { eta: cfg.diagEta, samples: cfg.diagSamples, sigma, steps: cfg.diagSteps, decayAt: Math.round((5 * cfg.diagSteps) / 6) }, ctx.rng.fork(`diag-${i}-${r}`));
+      for (let k = 0; k < task.n; k++) yield { step: k, t: sigma, probe: "diagonal", key: "product", value: p[k], coords: { sigma: i, repeat: r, mode: k } };
+      nonzero += p.filter((v) => Math.abs(v) >= cfg.diagZeroTol).length / cfg.diagRepeats;
+      test += diagonalTestLoss(task, p) / cfg.diagRepeats;
+    }
+    yield { step: i, t: sigma, probe: "diagonal", key: "nonzeroModes", value: nonzero, coords: { sigma: i } };
+    yield { step: i, t: sigma, probe: "diagonal", key: "testLoss", value: test, coords: { sigma: i } };
+  }
 }
 
 /**
  * Stochastic collapse (arXiv 2306.04251): multiplicative SGD noise that vanishes on invariant sets
  * (vanishing or duplicate neurons) attracts the dynamics to them. Checked on the engine (exact
- * invariance), the quartic SDE (threshold zeta = sqrt(2 mu), growth rate, stationary moment,
- * collapse fractions), a single tanh neuron (alpha threshold) and a diagonal teacher-student net.
+ * invariance under train() with core SGD), the quartic SDE (finite-time collapse fractions against
+ * a Fokker-Planck solution, growth rates, stationary moment), a single tanh neuron (linearised
+ * rates and the threshold of Thm 5.1) and a diagonal teacher-student net (per-mode thresholds).
  */
-export const stochasticCollapse: Experiment<StochasticCollapseConfig> = {
+export const stochasticCollapse = defineExperiment({
   id: "stochastic-collapse",
   title: "Stochastic collapse: SGD noise attracts the dynamics to invariant sets",
-  paper: { arxiv: "2306.04251", title: "Stochastic Collapse: How Gradient Noise Attracts SGD Dynamics Towards Simpler Subnetworks", authors: "Chen, Kunin, Yamamura, Ganguli", year: 2023 },
-  schema: schema as unknown as z.ZodType<StochasticCollapseConfig>,
+  family: "symmetry",
+  paper: PAPERS.stochasticCollapse,
+  schema,
   presets: {
     quick: {
       mu: 1.5, dt: 0.0025, horizon: 100, paths: 100, zetas: [0.5, 1.0, 1.5, 1.6, 1.8, 1.9, 2.0, 2.5], theta0: 1, eps: 1e-15, rateZetaBelow: 1.0, theta0Small: 1e-30,
-      neuronSamples: 16, neuronLabelNoise: 0.1, neuronAlphas: [0.5, 0.8, 0.95, 1.05, 1.2, 1.5], neuronDt: 0.01, neuronHorizon: 100, neuronPaths: 100, neuronRadius: 1e-2, neuronRateAlpha: 3,
+      neuronSamples: 16, neuronLabelNoise: 0.1, neuronAlphas: [0.5, 0.8, 0.95, 1.05, 1.2, 1.5], neuronDt: 0.01, neuronHorizon: 50, neuronPaths: 64, neuronRadius: 1e-2,
+      neuronRateAlphas: [0.5, 1.5, 3], neuronRateHorizon: 20, neuronW0Small: 1e-30,
       diagDim: 16, diagRank: 4, diagSamples: 1024, diagEta: 3, diagSteps: 20000, diagSigmas: [0, 5, 10, 15, 20], diagDataNoise: 0.5, diagRepeats: 4, diagZeroTol: 1e-3,
       invWidth: 6, invSteps: 200, invLr: 0.05,
     },
     full: {
-      mu: 1.5, dt: 0.0025, horizon: 100, paths: 1000, zetas: [0.5, 1.0, 1.5, 1.6, 1.7, 1.8, 1.9, 2.0, 2.1, 2.5], theta0: 1, eps: 1e-15, rateZetaBelow: 1.0, theta0Small: 1e-30,
-      neuronSamples: 32, neuronLabelNoise: 0.1, neuronAlphas: [0.5, 0.8, 0.9, 0.95, 1.0, 1.05, 1.2, 1.5], neuronDt: 0.01, neuronHorizon: 300, neuronPaths: 400, neuronRadius: 1e-2, neuronRateAlpha: 3,
-      diagDim: 16, diagRank: 4, diagSamples: 1024, diagEta: 3, diagSteps: 60000, diagSigmas: [0, 5, 10, 15, 20], diagDataNoise: 0.5, diagRepeats: 16, diagZeroTol: 1e-3,
-      invWidth: 8, invSteps: 1000, invLr: 0.05,
+      paths: 1000, zetas: [0.5, 1.0, 1.5, 1.6, 1.7, 1.8, 1.9, 2.0, 2.1, 2.5],
+      neuronSamples: 32, neuronAlphas: [0.5, 0.8, 0.9, 0.95, 1.0, 1.05, 1.2, 1.5], neuronHorizon: 300, neuronPaths: 400, neuronRateAlphas: [0.5, 0.8, 1.3, 2, 3],
+      diagSteps: 60000, diagRepeats: 16, invWidth: 8, invSteps: 1000,
     },
   },
-  async *run(cfg, ctx) {
-    // 1. Invariant sets on the engine.
-    // On the reference backend (the engine's specification): a BLAS backend may sum edge columns of
-    // a matmul in a different order, an ulp-level asymmetry that has nothing to do with SGD.
-    const inv = S.withBackend("reference", () =>
-      runInvariance({ inputs: 3, width: cfg.invWidth, outputs: 2, samples: 64, batch: 8, lr: cfg.invLr, momentum: 0.9, steps: cfg.invSteps }, ctx.rng.fork("invariance")),
-    );
-    for (const [key, value] of Object.entries(inv)) yield { step: cfg.invSteps, t: cfg.invSteps * cfg.invLr / (1 - 0.9), probe: "invariance", key, value };
-
-    // 2. Quartic SDE: collapse fraction per zeta, growth rate of median log|theta|, stationary E theta^2.
-    for (const [i, zeta] of cfg.zetas.entries()) {
-      const res = simulateQuartic({ mu: cfg.mu, zeta, dt: cfg.dt, horizon: cfg.horizon, paths: cfg.paths, theta0: cfg.theta0, recordEvery: 1 }, ctx.rng.fork(`quartic-${i}`));
-      let collapsed = 0;
-      for (const th of res.final) if (Math.abs(th) < cfg.eps) collapsed++;
-      yield { step: i, t: zeta, probe: "quartic-collapse", key: "fraction", value: collapsed / cfg.paths };
-      if (zeta > stochastic.quarticCollapseThreshold(cfg.mu)) {
-        // growth rate of the mean and median of log|theta| over the last 4/5 of the run (after the start transient)
-        const keep = res.times.map((t, j) => j).filter((j) => res.times[j] >= cfg.horizon / 5);
-        yield { step: i, t: zeta, probe: "quartic-rate", key: "slope", value: slope(keep.map((j) => res.times[j]), keep.map((j) => res.meanLog[j])) };
-        yield { step: i, t: zeta, probe: "quartic-rate", key: "medianSlope", value: slope(keep.map((j) => res.times[j]), keep.map((j) => res.medianLog[j])) };
-      } else {
-        // stationary E theta^2: path-wise time average over the second half, error from path spread
-        const half = res.times.map((t, j) => j).filter((j) => res.times[j] >= cfg.horizon / 2);
-        const perPath = new Float64Array(cfg.paths);
-        for (const j of half) for (let p = 0; p < cfg.paths; p++) perPath[p] += res.squares[j][p] / half.length;
-        const m = perPath.reduce((a, b) => a + b, 0) / cfg.paths;
-        const sd = Math.sqrt(perPath.reduce((a, b) => a + (b - m) ** 2, 0) / (cfg.paths - 1));
-        yield { step: i, t: zeta, probe: "quartic-moment", key: "secondMoment", value: m };
-        yield { step: i, t: zeta, probe: "quartic-moment", key: "secondMomentSE", value: sd / Math.sqrt(cfg.paths) };
-      }
-    }
-    // Escape rate below threshold: from theta0Small, log|theta| grows at mu - zeta^2/2 until it nears 0;
-    // simulated until the deterministic log-distance would be 2/3 covered.
-    {
-      const zeta = cfg.rateZetaBelow;
-      const rate = stochastic.quarticLogGrowthRate(cfg.mu, zeta);
-      const horizon = Math.min(cfg.horizon, (-Math.log(cfg.theta0Small) * 2) / 3 / rate);
-      const res = simulateQuartic({ mu: cfg.mu, zeta, dt: cfg.dt, horizon, paths: cfg.paths, theta0: cfg.theta0Small, recordEvery: 0.5 }, ctx.rng.fork("quartic-escape"));
-      const keep = res.times.map((t, j) => j).filter((j) => res.times[j] >= 2 && res.meanLog[j] < Math.log(cfg.theta0Small) / 3);
-      const fit = (ys: number[]) => (keep.length >= 3 ? slope(keep.map((j) => res.times[j]), keep.map((j) => ys[j])) : NaN);
-      yield { step: cfg.zetas.length, t: zeta, probe: "quartic-rate", key: "slope", value: fit(res.meanLog) };
-      yield { step: cfg.zetas.length, t: zeta, probe: "quartic-rate", key: "medianSlope", value: fit(res.medianLog) };
-    }
-
-    // 3. Single tanh neuron: collapse fraction vs alpha, threshold sum xy / sum x^2.
-    const drng = ctx.rng.fork("neuron-data");
+  domain: {
+    axes: {
+      mu: { range: [0.8, 2] },
+      dt: { choices: [0.0025, 0.005] },
+      paths: { range: [60, 200], integer: true },
+      zetas: { choices: [[0.5, 1.0, 1.5, 1.6, 1.8, 1.9, 2.0, 2.5], [0.4, 0.8, 1.2, 1.4, 1.6, 1.8, 2.2], [0.6, 1.3, 1.7, 2.0, 2.3, 2.6]] },
+      rateZetaBelow: { range: [0.3, 1.0] },
+      neuronSamples: { range: [8, 32], integer: true },
+      neuronLabelNoise: { range: [0, 0.5] },
+      neuronPaths: { range: [48, 96], integer: true },
+      neuronRateAlphas: { choices: [[0.5, 1.5, 3], [0.3, 0.8, 2], [0.6, 1.2, 1.8, 2.5]] },
+      diagDim: { choices: [8, 16] },
+      diagRank: { range: [2, 5], integer: true },
+      diagEta: { range: [2, 4] },
+      diagDataNoise: { range: [0.35, 0.8] },
+      diagRepeats: { range: [2, 6], integer: true },
+      invWidth: { range: [5, 10], integer: true },
+      invLr: { range: [0.02, 0.08], scale: "log" },
+    },
+    seeds: [0, 1000],
+    where: (c) =>
+      collapseRateClean(c) &&
+      quarticRate(c, c.rateZetaBelow) > 0.05 &&
+      c.zetas[c.zetas.length - 1] > stochastic.quarticCollapseThreshold(c.mu) &&
+      momentZetas(c).length > 0 &&
+      c.neuronAlphas[0] <= 0.6 &&
+      c.diagRank <= c.diagDim,
+    note: "mu in [0.8, 2] with zeta grids that straddle sqrt(2 mu): the largest zeta above it with a clean collapse-rate fit (log|theta| 3 sd below -10 by T/2, no underflow by T), at least one zeta with E theta^2 = mu - zeta^2/2 >= 0.4 and zeta < sqrt(2 mu) - 0.3 (closer, the stationary law relaxes more slowly than T/2); the escape zeta below threshold with rate > 0.05; dt <= 0.005 (the Fokker-Planck prediction uses the chain's exact log-drift; its higher cumulants are O(dt)); neuron data m = 8-32 with label noise <= 0.5 (alpha* = sum xy / sum x^2 stays near 1, so the fraction grid 0.5-1.5 straddles it); diagonal data noise >= 0.35: at 0.23 (n = 8, rank 4, seed 871) label noise did not lower the test loss (0.00505 vs 0.00492 noiseless): with little data noise there is little noise-fitting to collapse, and s* = 0.74 at sigma = 20 also removes teacher modes (s in [0.5, 1])",
+  },
+  setup: (cfg, { rng }): Setup => {
+    const drng = rng.fork("neuron-data");
     const x = new Float64Array(cfg.neuronSamples);
     const noise = new Float64Array(cfg.neuronSamples);
-    drng.fillNormal(x);
-    drng.fillNormal(noise);
+    drng.fork("x").fillNormal(x);
+    drng.fork("noise").fillNormal(noise);
     const y = x.map((xi, i) => xi + cfg.neuronLabelNoise * noise[i]);
-    yield { step: 0, t: 0, probe: "neuron", key: "threshold", value: stochastic.neuronCollapseThreshold(x, y) };
-    yield { step: 0, t: 0, probe: "neuron", key: "meanSquareX", value: x.reduce((a, b) => a + b * b, 0) / x.length };
-    for (const [i, alpha] of cfg.neuronAlphas.entries()) {
-      const res = simulateNeuron({ x, y, alpha, dt: cfg.neuronDt, horizon: cfg.neuronHorizon, paths: cfg.neuronPaths, w0: [1, 1], recordEvery: 1 }, ctx.rng.fork(`neuron-${i}`));
-      let collapsed = 0;
-      for (const r of res.finalNorm) if (r < cfg.neuronRadius) collapsed++;
-      yield { step: i, t: alpha, probe: "neuron-collapse", key: "fraction", value: collapsed / cfg.neuronPaths };
-    }
-    {
-      // Linearised collapse rate at a strong noise: the mean increment of log|w| per unit time over
-      // record intervals that start with |w| < radius (Markov, so no selection bias; paths that
-      // linger near the non-zero minimum, which dominate a plain mean of log|w|, are excluded).
-      const res = simulateNeuron({ x, y, alpha: cfg.neuronRateAlpha, dt: cfg.neuronDt, horizon: Math.min(cfg.neuronHorizon, 40), paths: cfg.neuronPaths, w0: [1, 1], recordEvery: 0.5 }, ctx.rng.fork("neuron-rate"));
-      const lr = Math.log(cfg.neuronRadius);
-      let sum = 0;
-      let count = 0;
-      for (let j = 0; j + 1 < res.logNorms.length; j++) {
-        const a = res.logNorms[j];
-        const b = res.logNorms[j + 1];
-        for (let p = 0; p < a.length; p++) if (a[p] < lr) {
-          sum += b[p] - a[p];
-          count++;
-        }
-      }
-      yield { step: 0, t: cfg.neuronRateAlpha, probe: "neuron", key: "rate", value: count > 0 ? sum / (count * (res.times[1] - res.times[0])) : NaN };
-      yield { step: 0, t: cfg.neuronRateAlpha, probe: "neuron", key: "rateIntervals", value: count };
-    }
-    // 4. Diagonal teacher-student with label noise.
-    const task = makeDiagonalTask(ctx.rng.fork("diag-task"), cfg.diagDim, cfg.diagRank, cfg.diagDataNoise);
-    for (const [i, sigma] of cfg.diagSigmas.entries()) {
-      let nonzero = 0;
-      let test = 0;
-      for (let r = 0; r < cfg.diagRepeats; r++) {
-        const p = runDiagonal(task, { eta: cfg.diagEta, samples: cfg.diagSamples, sigma, steps: cfg.diagSteps, decayAt: Math.round((5 * cfg.diagSteps) / 6) }, ctx.rng.fork(`diag-${i}-${r}`));
-        nonzero += p.filter((v) => Math.abs(v) >= cfg.diagZeroTol).length / cfg.diagRepeats;
-        test += diagonalTestLoss(task, p) / cfg.diagRepeats;
-      }
-      yield { step: i, t: sigma, probe: "diagonal", key: "nonzeroModes", value: nonzero };
-      yield { step: i, t: sigma, probe: "diagonal", key: "predictedSurvivors", value: stochastic.survivingModes(task.s, cfg.diagEta, sigma, cfg.diagSamples) };
-      yield { step: i, t: sigma, probe: "diagonal", key: "testLoss", value: test };
-    }
+    return { neuronX: x, neuronY: y, task: makeDiagonalTask(rng.fork("diag-task"), cfg.diagDim, cfg.diagRank, cfg.diagDataNoise) };
   },
-  theory(cfg) {
-    // The t -> infinity prediction: fraction 0 below sqrt(2 mu), 1 above (row t holds zeta).
+  async *run(cfg, ctx, setup) {
+    yield* phases(ctx, [
+      ["invariance", () => invariancePhase(ctx, cfg)],
+      ["quartic", () => quarticPhase(ctx, cfg)],
+      ["escape", () => escapePhase(ctx, cfg)],
+      ["neuron", () => neuronPhase(ctx, cfg, setup)],
+      ["neuron-rate", () => neuronRatePhase(ctx, cfg, setup)],
+      ["diagonal", () => diagonalPhase(ctx, cfg, setup)],
+    ]);
+  },
+  theory(cfg, _ctx, setup) {
     const zc = stochastic.quarticCollapseThreshold(cfg.mu);
-    return cfg.zetas.map((zeta, i) => ({ step: i, t: zeta, probe: "quartic-collapse", key: "fraction", value: zeta > zc ? 1 : 0 }));
+    const rows: Row[] = [];
+    for (const [i, zeta] of cfg.zetas.entries()) {
+      const p = stochastic.quarticCollapseProbability({ mu: cfg.mu, zeta, theta0: cfg.theta0, eps: cfg.eps, t: cfg.horizon, dt: cfg.dt });
+      rows.push({ step: i, t: zeta, probe: "quartic-collapse", key: "fraction", value: p, coords: { zeta } });
+      rows.push({ step: i, t: zeta, probe: "quartic-collapse", key: "limit", value: zeta > zc ? 1 : 0, coords: { zeta } });
+    }
+    const nt = neuronTheory(setup);
+    rows.push({ step: 0, t: 0, probe: "neuron", key: "threshold", value: nt.alphaStar });
+    for (const [i, sigma] of cfg.diagSigmas.entries()) rows.push({ step: i, t: sigma, probe: "diagonal", key: "predictedSurvivors", value: stochastic.survivingModes(setup.task.s, cfg.diagEta, sigma, cfg.diagSamples), coords: { sigma: i } });
+    return rows;
   },
-  claims: [
-    {
-      id: "invariant-sets-exact",
-      statement: "Minibatch heavy-ball SGD (engine, S.sgd) on a two-layer tanh net keeps a vanished neuron (zero in/out weights) exactly zero and two duplicated neurons exactly equal: max deviation 0 (bound 0), while the loss decreases and a generic neuron pair moves apart",
-      check: (rows) => {
-        const dev = Math.max(one(rows, "invariance", "vanishedMax"), one(rows, "invariance", "duplicateMax"));
-        const trained = one(rows, "invariance", "lossEnd") < one(rows, "invariance", "lossStart") && one(rows, "invariance", "genericGap") > 1e-3;
-        return upperBound(0, trained ? dev : NaN, 0, "max |weight difference|");
-      },
-    },
-    {
-      id: "quartic-growth-rate",
-      statement: "Quartic SDE: the mean over paths of log|theta_t| changes at the Ito rate mu - zeta^2/2 as simulated, i.e. corrected for Euler-Maruyama's O(dt) bias (E log|1 + mu dt + zeta sqrt(dt) xi| / dt; 3.4% more negative at zeta = 2.5, dt = 0.0025), within 5% (about 3 Monte-Carlo standard errors at 100 paths). Fit over t >= T/5 for the largest zeta above sqrt(2 mu), and from theta_0 = theta0Small for rateZetaBelow below it; the sign flips at sqrt(2 mu). Reported: the worse of the two",
-      check: (rows, cfg) => {
-        const rates = pick(rows, "quartic-rate", "slope");
-        const above = rates.filter((r) => r.t > stochastic.quarticCollapseThreshold(cfg.mu));
-        const checks = [above[above.length - 1], rates.find((r) => r.t === cfg.rateZetaBelow && r.step === cfg.zetas.length)].filter((r): r is Row => !!r);
-        const vs = checks.map((r) => verdict(stochastic.eulerMaruyamaLogGrowthRate(cfg.mu, r.t, cfg.dt), r.value, 0.05, "1/time"));
-        return vs.length === 2 ? vs.reduce((a, b) => (b.relError > a.relError ? b : a)) : verdict(NaN, NaN, 0.05);
-      },
-    },
-    {
-      id: "quartic-stationary-moment",
-      statement: "Quartic SDE below threshold: the stationary E[theta^2] equals mu - zeta^2/2 (from the density |theta|^{2mu/zeta^2 - 2} e^{-theta^2/zeta^2}) within 4 standard errors of the path average + 1% for Euler-Maruyama bias, for every zeta below sqrt(2 mu) - 0.3 (closer to the threshold relaxation is slower than T/2). Reported: the worst zeta",
-      check: (rows, cfg) => {
-        const zc = stochastic.quarticCollapseThreshold(cfg.mu);
-        const ms = pick(rows, "quartic-moment", "secondMoment").filter((r) => r.t < zc - 0.3);
-        const ses = pick(rows, "quartic-moment", "secondMomentSE");
-        const vs = ms.map((r) => {
-          const th = stochastic.quarticStationarySecondMoment(cfg.mu, r.t);
-          const se = ses.find((s) => s.t === r.t)?.value ?? NaN;
-          return verdict(th, r.value, (4 * se) / th + 0.01, "theta^2");
-        });
-        return vs.length ? vs.reduce((a, b) => (b.relError - b.tolerance > a.relError - a.tolerance ? b : a)) : verdict(NaN, NaN, 0);
-      },
-    },
-    {
-      id: "quartic-collapse-table",
-      statement: "Quartic SDE (mu = 1.5, dt = 0.0025, t = 100, collapsed = theta^2 < 1e-30): the collapse fraction at each zeta of the reference table is within 4 binomial standard errors (ours and the reference's 1000 paths, pooled p, continuity-corrected) of it. Reported: the largest z-score, bound 4",
-      check: (rows, cfg) => {
-        const same = cfg.mu === QUARTIC_REFERENCE.mu && cfg.dt === QUARTIC_REFERENCE.dt && cfg.horizon === QUARTIC_REFERENCE.horizon && cfg.eps === QUARTIC_REFERENCE.eps;
-        const fr = pick(rows, "quartic-collapse", "fraction");
-        const zs = QUARTIC_REFERENCE.table.flatMap(([zeta, pRef]) => {
-          const r = fr.find((f) => f.t === zeta);
-          return r ? [binomialZ(r.value, cfg.paths, pRef, QUARTIC_REFERENCE.paths)] : [];
-        });
-        return upperBound(0, same && zs.length ? Math.max(...zs) : NaN, 4, "binomial z-score");
-      },
-    },
-    {
-      id: "quartic-collapse-crossing",
-      statement: "Quartic SDE: the 50% collapse crossing in zeta lies between sqrt(2 mu) (the t -> infinity threshold) and the finite-time bound sqrt(2 mu + 2 log(theta_0/eps)/T) (median of log|theta| without the confining quartic); tolerance = the width of that interval relative to sqrt(2 mu)",
-      check: (rows, cfg) => {
-        const zc = stochastic.quarticCollapseThreshold(cfg.mu);
-        const hi = stochastic.quarticFiniteTimeCrossingBound(cfg.mu, cfg.theta0, cfg.eps, cfg.horizon);
-        const c = crossingOf(pick(rows, "quartic-collapse", "fraction"), 0.5);
-        const r: ClaimResult = { ...verdict(zc, c, (hi - zc) / zc, "zeta"), pass: c >= zc && c <= hi };
-        return r;
-      },
-    },
-    {
-      id: "neuron-collapse-crossing",
-      statement: "Single tanh neuron f = w2 tanh(w1 x): the alpha where half the paths have |w| < radius at T is within 10% of the threshold sum x y / sum x^2 (Thm 5.1: collapse iff alpha = eta zeta^2 sigma'(0)/2 exceeds it)",
-      check: (rows) => verdict(one(rows, "neuron", "threshold"), crossingOf(pick(rows, "neuron-collapse", "fraction"), 0.5), 0.1, "alpha"),
-    },
-    {
-      id: "neuron-collapse-rate",
-      statement: "Single tanh neuron at alpha = neuronRateAlpha: log|w| falls, over record intervals that start with |w| < radius, at the linearised rate (sum x^2/m)(alpha* - alpha) of the mode w1 + w2, corrected for Euler-Maruyama's O(dt) bias, within max(5%, 4 Monte-Carlo standard errors), the standard error being sqrt(2 alpha sum x^2/m) / sqrt(total time in the counted intervals)",
-      check: (rows, cfg) => {
-        const alpha = cfg.neuronRateAlpha;
-        const th = one(rows, "neuron", "threshold");
-        const xx = one(rows, "neuron", "meanSquareX");
-        const theory = stochastic.eulerMaruyamaLogGrowthRate(xx * th, Math.sqrt(2 * alpha * xx), cfg.neuronDt);
-        const se = Math.sqrt(2 * alpha * xx) / Math.sqrt(one(rows, "neuron", "rateIntervals") * 0.5); // 0.5 = record interval
-        return verdict(theory, one(rows, "neuron", "rate"), Math.max(0.05, (4 * se) / Math.abs(theory)), "1/time");
-      },
-    },
-    {
-      id: "diagonal-modes-decrease",
-      statement: "Diagonal teacher-student with label noise: the mean number of non-zero student modes (|u v| >= diagZeroTol) never increases with the label-noise scale sigma and is strictly lower at the largest sigma than at sigma = 0. Reported: modes at the largest sigma vs at sigma = 0 (pass needs the monotone sequence)",
-      check: (rows) => {
-        const m = pick(rows, "diagonal", "nonzeroModes");
-        const monotone = m.every((r, i) => i === 0 || r.value <= m[i - 1].value + 1e-12);
-        const first = m[0]?.value ?? NaN;
-        const last = m[m.length - 1]?.value ?? NaN;
-        return { theory: first, measured: last, tolerance: 0, relError: (first - last) / first, pass: monotone && last < first, units: "modes" };
-      },
-    },
-    {
-      id: "diagonal-test-loss",
-      statement: "Diagonal teacher-student: the test loss mean((W_student - W)^2) at the best sigma > 0 is below the test loss at sigma = 0 (label noise collapses the noise-fitting modes). Reported: best noisy loss vs noiseless loss; which sigma wins is in the rows",
-      check: (rows) => {
-        const t = pick(rows, "diagonal", "testLoss");
-        const clean = t[0]?.value ?? NaN;
-        const best = Math.min(...t.slice(1).map((r) => r.value));
-        return upperBound(clean, best, clean, "test loss");
-      },
-    },
-  ],
-  figure: { probe: "quartic-collapse", key: "fraction", x: "t", xLabel: "noise zeta (row t holds zeta; theory: step at sqrt(2 mu))", yLabel: "fraction of paths with theta_T^2 < 1e-30" },
-};
+  claims: (cfg, setup) => claimsFor(cfg, setup),
+  figure: {
+    probe: "quartic-collapse",
+    key: "fraction",
+    x: "t",
+    xLabel: "noise zeta (row t holds zeta; t -> infinity: step at sqrt(2 mu))",
+    yLabel: "fraction of paths with |theta_T| < eps (dashed: Fokker-Planck prediction)",
+  },
+});

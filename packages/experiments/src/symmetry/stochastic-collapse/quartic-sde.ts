@@ -30,6 +30,8 @@ export interface QuarticResult {
   meanSquare: number[];
   /** [records][paths] theta_t^2 per path (kept for path-wise error bars). */
   squares: Float64Array[];
+  /** [records][paths] log|theta_t| per path (finite where theta_t^2 would underflow). */
+  logs: Float64Array[];
 }
 
 /**
@@ -49,7 +51,7 @@ export function simulateQuartic(run: QuarticRun, rng: Rng): QuarticResult {
   const meanLog: number[] = [];
   const meanSquare: number[] = [];
   const squares: Float64Array[] = [];
-  const logs = new Float64Array(paths);
+  const logRecords: Float64Array[] = [];
   for (let k = 1; k <= steps; k++) {
     rng.fillNormal(xi);
     for (let p = 0; p < paths; p++) {
@@ -58,6 +60,7 @@ export function simulateQuartic(run: QuarticRun, rng: Rng): QuarticResult {
     }
     if (k % every === 0) {
       const s2 = new Float64Array(paths);
+      const logs = new Float64Array(paths);
       let m = 0;
       let ml = 0;
       for (let p = 0; p < paths; p++) {
@@ -71,9 +74,10 @@ export function simulateQuartic(run: QuarticRun, rng: Rng): QuarticResult {
       medianLog.push(median(logs));
       meanSquare.push(m / paths);
       squares.push(s2);
+      logRecords.push(logs);
     }
   }
-  return { final: theta, times, medianLog, meanLog, meanSquare, squares };
+  return { final: theta, times, medianLog, meanLog, meanSquare, squares, logs: logRecords };
 }
 
 /** Median of an array (copy sorted; mean of the middle pair for even length). */
@@ -95,4 +99,17 @@ export function slope(x: readonly number[], y: readonly number[]): number {
     sxx += (x[i] - mx) ** 2;
   }
   return sxy / sxx;
+}
+
+/**
+ * Per-path least-squares slopes of log|x| on t over the records with t >= from (and <= to): one
+ * independent estimate of the log growth rate per path, so their mean's standard error is the
+ * paths' own spread / sqrt(paths).
+ */
+export function pathSlopes(times: readonly number[], logs: readonly Float64Array[], from: number, to = Infinity): number[] {
+  const keep = times.map((_, j) => j).filter((j) => times[j] >= from && times[j] <= to);
+  if (keep.length < 3) return [];
+  const paths = logs[0].length;
+  const t = keep.map((j) => times[j]);
+  return Array.from({ length: paths }, (_, p) => slope(t, keep.map((j) => logs[j][p])));
 }
