@@ -41,8 +41,21 @@ export function selectBackend(opts: { backend?: string; threads?: string }): str
   return "reference";
 }
 
-export function openStore(flag?: string): Store {
-  return new Store(storePath(flag));
+/**
+ * Opens the run store. Commands that only read pass `readonly`: the store must exist (a typo'd
+ * path is an error, never a new empty store) and is checked for damage (PRAGMA quick_check).
+ */
+export function openStore(flag?: string, opts: { readonly?: boolean } = {}): Store {
+  const store = new Store(storePath(flag), { readonly: opts.readonly });
+  if (opts.readonly) {
+    try {
+      store.check();
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+  }
+  return store;
 }
 
 export const storeOpt = (): Option => new Option("--store <path>", "run store (SQLite file); default $SADDLE_STORE or ./saddle-runs/saddle.db");

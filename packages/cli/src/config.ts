@@ -46,6 +46,7 @@ export function parseAssignment(arg: string): [string, unknown] {
 
 /** Reads a YAML or JSON config file; errors name the file and what is wrong. */
 export function readConfigFile(path: string): Record<string, unknown> {
+  if (path.trim() === "") throw new UsageError("-c/--config needs a file name");
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -75,6 +76,19 @@ function describeZodError(err: ZodError, cfg: Record<string, unknown>): string {
 }
 
 /**
+ * Rejects numbers no config may hold, whatever the schema says: non-finite values (JSON `1e999`,
+ * YAML `.inf`, `NaN`) and integers beyond 2^53 - 1, which a float64 cannot represent exactly
+ * (`steps=9007199254740993` would silently become ...992).
+ */
+function checkNumbers(v: unknown, path = ""): void {
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new UsageError(`config key '${path}' = ${v}: must be a finite number`);
+    if (Number.isInteger(v) && !Number.isSafeInteger(v)) throw new UsageError(`config key '${path}' = ${v}: integers must be at most 2^53 - 1 = ${Number.MAX_SAFE_INTEGER} in magnitude`);
+  } else if (Array.isArray(v)) v.forEach((x, i) => checkNumbers(x, `${path}[${i}]`));
+  else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) checkNumbers(x, path ? `${path}.${k}` : k);
+}
+
+/**
  * The validated config of a run: preset, then the config file, then --set overrides. Unknown keys
  * are rejected with the nearest valid name; invalid values name the key, the value and the rule.
  */
@@ -89,11 +103,12 @@ export function buildConfig(e: AnyExperiment, opts: { preset: string; file?: str
     merged = setPath(merged, k, v);
   };
   if (opts.config) for (const [k, v] of flatten(opts.config, keys)) apply(k, v, "in the config");
-  if (opts.file) for (const [k, v] of flatten(readConfigFile(opts.file), keys)) apply(k, v, `in ${opts.file}`);
+  if (opts.file !== undefined) for (const [k, v] of flatten(readConfigFile(opts.file), keys)) apply(k, v, `in ${opts.file}`);
   for (const a of opts.set ?? []) {
     const [k, v] = parseAssignment(a);
     apply(k, v, "--set");
   }
+  checkNumbers(merged);
   const r = (e.schema as ZodType).safeParse(merged);
   if (!r.success) throw new UsageError(describeZodError(r.error as ZodError, merged));
   return r.data as Record<string, unknown>;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { UsageError } from "./errors.js";
+import { damaged, openedStores } from "./store.js";
 import { PACKAGE_VERSION } from "./version.js";
 import { registerRun } from "./commands/run.js";
 import { registerReproduce } from "./commands/reproduce.js";
@@ -45,7 +46,11 @@ async function main(): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    process.stderr.write(`saddle: ${(err as Error).message}\n`);
+    // SQLite reporting a damaged file mid-query (after the open-time check): name the store.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === "string" && /^SQLITE_(CORRUPT|NOTADB)/.test(code) && openedStores.size) {
+      process.stderr.write(`saddle: ${damaged([...openedStores].join(", "), err as Error).message}\n`);
+    } else process.stderr.write(`saddle: ${(err as Error).message}\n`);
     process.exitCode = 1;
   }
 }

@@ -1,7 +1,9 @@
+import { Worker } from "node:worker_threads";
 import * as S from "@saddle/core";
 import type { Row } from "@saddle/core";
-import { DivergedError, checkClaims, prepare, runRows, type AnyExperiment, type ClaimOutcome, type ExperimentCheckpoint } from "@saddle/experiments";
-import type { Store } from "./store.js";
+import type { AnyExperiment, ClaimOutcome, ExperimentCheckpoint } from "@saddle/experiments";
+import { LeaseLostError, leaseSeconds, type Store } from "./store.js";
+import type { WorkerInput, WorkerMessage } from "./run-worker.js";
 import { UsageError } from "./errors.js";
 import { codeVersion } from "./version.js";
 
@@ -28,112 +30,165 @@ export function finalValues(rows: readonly Row[]): Record<string, number> {
   return out;
 }
 
+/** How long a cancelled compute may take to stop before its worker is terminated (ms). */
+export const CANCEL_GRACE_MS = 700;
+
 /**
- * Runs an experiment into the store: setup and theory computed once (seeded streams of the run's
- * seed), rows written in batches as they come, a heartbeat marking the run alive, checkpoints
- * stored as artifacts (with how many rows preceded them), and SIGINT/SIGTERM stopping the run
- * between steps, marking it interrupted with its rows kept. A non-finite loss or a DivergedError
- * ends it `diverged` (claims are not evaluated). `resumeId` continues a run from its last
- * checkpoint: rows after the checkpoint are replaced, giving the same rows as an uninterrupted run.
+ * Runs an experiment into the store. The compute (setup, run, theory, claims) runs in a worker
+ * thread (run-worker.ts); this thread owns the store: rows arrive in batches and are written under
+ * the run's lease, checkpoints are stored as artifacts (with how many rows preceded them), the
+ * lease is renewed every leaseSeconds()/6 s, and SIGINT/SIGTERM cancel the compute: it stops at
+ * its next step, or is terminated after CANCEL_GRACE_MS, and the run is marked interrupted with
+ * its rows and last checkpoint kept (a second signal exits at once). A non-finite loss or a
+ * DivergedError ends it `diverged` (claims are not evaluated). `resumeId` takes a run over from its
+ * last checkpoint: rows after the checkpoint are replaced, giving the rows of an uninterrupted run.
+ * If another process takes the run over meanwhile (its lease expired), this one stops writing.
  */
 export async function runIntoStore(
   store: Store,
   e: AnyExperiment,
-  opts: { config?: Record<string, unknown>; seed: number; preset: string | null; backend: string; resumeId?: string; progress?: (msg: string) => void },
+  opts: { config?: Record<string, unknown>; seed: number; preset: string | null; backend: string; threads?: number; resumeId?: string; progress?: (msg: string) => void },
 ): Promise<RunOutcome> {
   const t0 = performance.now();
   let id: string;
   let config: Record<string, unknown>;
   let seed = opts.seed;
-  let resume: ExperimentCheckpoint | undefined;
+  let resume: string | null = null;
+  let priorRows: Row[] = [];
+  let lease: string;
   if (opts.resumeId) {
     const prev = store.getRun(opts.resumeId);
     if (!prev) throw new UsageError(`no run '${opts.resumeId}' in ${store.path}; list runs with 'saddle ls'`);
     if (prev.experiment !== e.id) throw new UsageError(`run ${prev.id} belongs to experiment ${prev.experiment}, not ${e.id}`);
     if (prev.status === "done") throw new UsageError(`run ${prev.id} already finished; nothing to resume`);
-    if (prev.status === "running") throw new UsageError(`run ${prev.id} is still running (pid ${prev.pid}); stop it first`);
+    if (prev.status === "running") throw new UsageError(`run ${prev.id} is still running (pid ${prev.pid} on ${prev.host}, lease renewed ${prev.heartbeat_at}); stop it first, or wait until its lease expires`);
     id = prev.id;
     config = prev.config;
     seed = prev.seed;
+    lease = store.reopenRun(id);
     const blob = e.resumable ? store.getArtifact(id, "checkpoint") : null;
     if (blob) {
-      resume = S.decodeState<ExperimentCheckpoint>(JSON.parse(blob.toString("utf8")));
-      store.keepFirstRows(id, resume.rows ?? 0);
-    } else store.deleteRows(id, "sim");
-    store.reopenRun(id);
+      resume = blob.toString("utf8");
+      const rows = (S.decodeState<ExperimentCheckpoint>(JSON.parse(resume)).rows ?? 0);
+      store.keepFirstRows(id, rows, lease);
+    } else store.deleteRows(id, "sim", lease);
+    priorRows = store.metrics(id, { source: "sim" }).map(({ source: _s, ...r }) => r);
   } else {
     config = opts.config as Record<string, unknown>;
     id = store.newRunId(e.id);
-    store.createRun({ id, experiment: e.id, config, seed, preset: opts.preset, backend: opts.backend, codeVersion: codeVersion() });
+    lease = store.createRun({ id, experiment: e.id, config, seed, preset: opts.preset, backend: opts.backend, codeVersion: codeVersion() });
   }
 
-  const ctrl = new AbortController();
-  let signalName: string | null = null;
+  const steps = typeof config.steps === "number" ? config.steps : undefined;
+  const cancel = new SharedArrayBuffer(4);
+  const input: WorkerInput = {
+    experiment: e.id,
+    config,
+    seed,
+    backend: opts.backend === "native" ? "native" : "reference",
+    threads: opts.threads,
+    resume,
+    priorRows,
+    checkpointEvery: steps ? Math.max(1, Math.ceil(steps / 20)) : undefined,
+    cancel,
+  };
+  const worker = new Worker(new URL("./run-worker.js", import.meta.url), { workerData: input });
+  let signalName: NodeJS.Signals | null = null;
+  let lost = false;
+  type End = WorkerMessage & { type: "end" };
+  let end = { type: "end", status: "failed", message: "the run's worker exited without a result" } as End;
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    Atomics.store(new Int32Array(cancel), 0, 1);
+    worker.postMessage("cancel");
+    killTimer ??= setTimeout(() => void worker.terminate(), CANCEL_GRACE_MS);
+  };
   const onSignal = (sig: NodeJS.Signals) => {
+    if (signalName !== null) {
+      // A second signal: stop now, keeping what is stored.
+      void worker.terminate();
+      try {
+        store.finishRun(id, "interrupted", `interrupted by ${sig} (twice); resume with 'saddle run ${e.id} --resume ${id}'`, lease);
+      } catch {
+        /* taken over: nothing of ours to mark */
+      }
+      process.exit(sig === "SIGINT" ? 130 : 143);
+    }
     signalName = sig;
-    ctrl.abort();
+    stop();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const hb = setInterval(() => store.heartbeat(id), 5000);
-  hb.unref();
-  let buffer: Row[] = [];
-  let emitted = resume?.rows ?? 0;
-  let lastFlush = Date.now();
-  const flush = () => {
-    store.insertRows(id, buffer);
-    buffer = [];
-    lastFlush = Date.now();
+  const hb = setInterval(() => {
+    if (!store.heartbeat(id, lease)) {
+      lost = true;
+      stop();
+    }
+  }, Math.max(200, (leaseSeconds() * 1000) / 6));
+  const write = (f: () => void) => {
+    if (lost) return;
+    try {
+      f();
+    } catch (err) {
+      if (!(err instanceof LeaseLostError)) throw err;
+      lost = true;
+      stop();
+    }
   };
-  const steps = typeof config.steps === "number" ? config.steps : undefined;
-  let prepared: ReturnType<typeof prepare> | undefined;
-  let diverged: string | null = null;
-  try {
-    prepared = prepare(e, config, seed);
-    const rows = runRows(e, config, seed, prepared.setup, {
-      signal: ctrl.signal,
-      resume,
-      checkpointEvery: steps ? Math.max(1, Math.ceil(steps / 20)) : undefined,
-      onCheckpoint: (c) => {
-        flush();
-        store.putArtifact(id, "checkpoint", "checkpoint", JSON.stringify(S.encodeState({ ...c, rows: emitted })));
-      },
+  let writeError: Error | null = null;
+  await new Promise<void>((resolve) => {
+    worker.on("message", (m: WorkerMessage) => {
+      try {
+        if (m.type === "rows") {
+          write(() => store.insertRows(id, m.rows, "sim", lease));
+          if (opts.progress) {
+            const loss = [...m.rows].reverse().find((r) => r.probe === "train" && r.key === "loss");
+            if (loss) opts.progress(`${e.id}: step ${loss.step}${steps ? `/${steps}` : ""}, loss ${loss.value.toExponential(3)}`);
+          }
+        } else if (m.type === "checkpoint") write(() => store.putArtifact(id, "checkpoint", "checkpoint", m.data, lease));
+        else {
+          end = m;
+          killTimer ??= setTimeout(() => void worker.terminate(), 2000); // the result is in; the thread must not linger
+        }
+      } catch (err) {
+        writeError = err as Error;
+        stop();
+      }
     });
-    for await (const r of rows) {
-      buffer.push(r);
-      emitted++;
-      if (buffer.length >= 500 || Date.now() - lastFlush > 1000) flush();
-      if (opts.progress && r.probe === "train" && r.key === "loss") opts.progress(`${e.id}: step ${r.step}${steps ? `/${steps}` : ""}, loss ${r.value.toExponential(3)}`);
-    }
-    flush();
-  } catch (err) {
-    flush();
-    if (err instanceof DivergedError) diverged = `${err.message} (${err.quantity})`;
-    else {
-      store.finishRun(id, "failed", (err as Error).message);
-      throw err;
-    }
-  } finally {
-    clearInterval(hb);
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  }
+    worker.on("error", (err) => (end = { type: "end", status: "failed", message: err.message }));
+    worker.on("exit", () => resolve());
+  });
+  clearInterval(hb);
+  clearTimeout(killTimer);
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
   const seconds = (performance.now() - t0) / 1000;
+  const base = { id, experiment: e.id, config, seed, seconds };
+  if (lost) throw new LeaseLostError(id);
+  if (writeError !== null) {
+    store.finishRun(id, "failed", `storing the run failed: ${(writeError as Error).message}`, lease);
+    throw writeError;
+  }
   const all = store.metrics(id, { source: "sim" });
-  if (diverged !== null) {
-    store.finishRun(id, "diverged", diverged);
-    return { id, experiment: e.id, config, seed, status: "diverged", reason: diverged, final: finalValues(all), claims: [], seconds };
+  if (end.status === "diverged") {
+    store.finishRun(id, "diverged", end.reason, lease);
+    return { ...base, status: "diverged", reason: end.reason, final: finalValues(all), claims: [] };
   }
-  if (ctrl.signal.aborted) {
-    const reason = `interrupted by ${signalName ?? "abort"}; resume with 'saddle run ${e.id} --resume ${id}'`;
-    store.finishRun(id, "interrupted", reason);
-    return { id, experiment: e.id, config, seed, status: "interrupted", reason, final: finalValues(all), claims: [], seconds, signal: signalName ?? undefined };
+  if (signalName !== null || end.status === "interrupted") {
+    const reason = `interrupted by ${signalName ?? "cancel"}; resume with 'saddle run ${e.id} --resume ${id}'`;
+    store.finishRun(id, "interrupted", reason, lease);
+    return { ...base, status: "interrupted", reason, final: finalValues(all), claims: [], signal: signalName ?? undefined };
   }
-  if (prepared === undefined) throw new Error("unreachable: a run that was not prepared cannot finish");
-  store.deleteRows(id, "theory");
-  store.insertRows(id, prepared.theory, "theory");
-  const claims = checkClaims(e, config, prepared.setup, all, prepared.theory);
-  store.putClaims(id, claims);
-  store.finishRun(id, "done", null);
-  return { id, experiment: e.id, config, seed, status: "done", reason: null, final: finalValues(all), claims, seconds };
+  if (end.status === "failed") {
+    store.finishRun(id, "failed", end.message, lease);
+    throw new Error(end.message);
+  }
+  const done = end;
+  store.db.transaction(() => {
+    store.deleteRows(id, "theory", lease);
+    store.insertRows(id, done.theory, "theory", lease);
+    store.putClaims(id, done.claims, lease);
+    store.finishRun(id, "done", null, lease);
+  })();
+  return { ...base, status: "done", reason: null, final: finalValues(all), claims: done.claims };
 }

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
@@ -44,6 +44,10 @@ export interface RunRecord {
   host: string | null;
   backend: string | null;
   code_version: string | null;
+  /** Who owns a running run: a random id per take-over; writes of any other owner are refused. */
+  lease_id: string | null;
+  /** The owner's process start time (Linux: /proc/<pid>/stat field 22), so a reused pid is not taken for the owner. */
+  pid_start: string | null;
 }
 
 /** Ordered schema migrations; the store records the version it reached in `schema_version`. */
@@ -77,10 +81,20 @@ const MIGRATIONS: string[] = [
    INSERT INTO runs_new SELECT id, experiment, config, seed, preset, status, reason, created_at, started_at, finished_at, heartbeat_at, pid, host, backend, code_version FROM runs;
    DROP TABLE runs;
    ALTER TABLE runs_new RENAME TO runs;`,
+  // 3: ownership of a running run is a lease (id, owner's process start time, heartbeat).
+  `ALTER TABLE runs ADD COLUMN lease_id TEXT;
+   ALTER TABLE runs ADD COLUMN pid_start TEXT;`,
 ];
 
-/** Seconds without a heartbeat after which a running run of another host is considered dead. */
-export const STALE_AFTER_S = 120;
+/**
+ * Seconds a lease lasts without a heartbeat: a running run whose owner has not renewed it for this
+ * long is stale on any host. SADDLE_LEASE_S overrides it (tests use a few seconds). The owner
+ * renews it every LEASE_S / 6 seconds from the main thread, which never blocks on the compute.
+ */
+export function leaseSeconds(): number {
+  const v = Number(process.env.SADDLE_LEASE_S ?? 30);
+  return Number.isFinite(v) && v > 0 ? v : 30;
+}
 
 const now = () => new Date().toISOString();
 
@@ -93,30 +107,102 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** A process's start time in clock ticks since boot (Linux /proc/<pid>/stat field 22), or null where unknown. */
+export function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Raised when a write comes from a process that no longer owns the run (it was taken over). */
+export class LeaseLostError extends Error {
+  constructor(readonly run: string) {
+    super(`run ${run} was taken over by another process; this process stopped writing to it`);
+    this.name = "LeaseLostError";
+  }
+}
+
+/** What opens a store: read-only commands never create or change one. */
+export interface StoreOptions {
+  readonly?: boolean;
+  /** This process's host name (tests pose as another host). */
+  host?: string;
+}
+
 /**
  * Saddle's run store: one SQLite file in WAL mode (concurrent readers, one writer at a time with
  * a busy timeout, so parallel runs can share it). Opening it applies pending migrations and marks
  * stale runs interrupted: a 'running' run whose process is gone (same host) or whose heartbeat is
- * older than STALE_AFTER_S (another host).
+ * expired (see staleReason).
  */
 export class Store {
   readonly db: Database.Database;
   readonly path: string;
+  readonly host: string;
+  readonly readonly: boolean;
 
-  constructor(path: string) {
+  /**
+   * Opens (and migrates) a store. With `readonly`, the file must exist; it is opened read-write
+   * only to apply pending migrations and mark stale runs when the file is writable, else read-only.
+   * An unreadable or corrupt file is an error naming it and what to do.
+   */
+  constructor(path: string, opts: StoreOptions = {}) {
     this.path = resolve(path);
-    mkdirSync(dirname(this.path), { recursive: true });
+    this.host = opts.host ?? hostname();
+    let ro = false;
+    if (opts.readonly) {
+      if (!existsSync(this.path)) throw new StoreError(`no run store at ${this.path} (nothing has been run with this store yet); give the right --store or SADDLE_STORE`);
+      try {
+        accessSync(this.path, constants.W_OK);
+        accessSync(dirname(this.path), constants.W_OK);
+      } catch {
+        ro = true;
+      }
+    } else mkdirSync(dirname(this.path), { recursive: true });
+    this.readonly = ro;
     try {
-      this.db = new Database(this.path);
-      this.db.pragma("journal_mode = WAL");
+      this.db = new Database(this.path, { readonly: ro, fileMustExist: opts.readonly === true });
+      if (!ro) this.db.pragma("journal_mode = WAL");
       this.db.pragma("busy_timeout = 10000");
       this.db.pragma("foreign_keys = ON");
-      this.db.pragma("synchronous = NORMAL");
+      if (!ro) this.db.pragma("synchronous = NORMAL");
+      this.db.prepare("SELECT count(*) FROM sqlite_master").get();
     } catch (e) {
-      throw new Error(`cannot open the run store at ${this.path}: ${(e as Error).message}. Use --store or SADDLE_STORE to choose another file.`);
+      throw new StoreError(`cannot open the run store at ${this.path}: ${(e as Error).message}. If the file is damaged, move it aside (runs in it are lost unless 'sqlite3 ${this.path} .recover' saves them); use --store or SADDLE_STORE to choose another file.`);
     }
-    this.migrate();
-    this.markStale();
+    openedStores.add(this.path);
+    try {
+      if (ro) this.checkVersion();
+      else {
+        this.migrate();
+        this.markStale();
+      }
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      throw damaged(this.path, e as Error);
+    }
+  }
+
+  /**
+   * Fails with a StoreError naming the file when SQLite finds the file damaged (PRAGMA
+   * quick_check), so a read never returns part of a corrupt store as if it were whole.
+   */
+  check(): void {
+    let res: { quick_check: string }[];
+    try {
+      res = this.db.pragma("quick_check") as { quick_check: string }[];
+    } catch (e) {
+      throw damaged(this.path, e as Error);
+    }
+    if (res.length !== 1 || res[0].quick_check !== "ok") throw new StoreError(`the run store ${this.path} is damaged (${res.slice(0, 3).map((r) => r.quick_check).join("; ")}). Move it aside; 'sqlite3 ${this.path} .recover' may save its runs.`);
+  }
+
+  private checkVersion(): void {
+    const v = (this.db.prepare("SELECT version FROM schema_version").get() as { version: number } | undefined)?.version ?? 0;
+    if (v !== MIGRATIONS.length) throw new StoreError(`the run store ${this.path} is read-only and at schema version ${v}; this Saddle reads version ${MIGRATIONS.length}. Open it once where it is writable to migrate it.`);
   }
 
   private migrate(): void {
@@ -141,18 +227,33 @@ export class Store {
     }
   }
 
-  /** Marks dead 'running' runs interrupted; returns their ids. */
+  /**
+   * Why a running run is stale, or null while its owner holds the lease: the lease expired (no
+   * heartbeat for leaseSeconds(), on any host), or, on this host, its process is gone or the pid
+   * now belongs to a process that started at another time (a reused pid).
+   */
+  staleReason(r: Pick<RunRecord, "pid" | "host" | "heartbeat_at" | "pid_start">): string | null {
+    const hb = r.heartbeat_at ? Date.parse(r.heartbeat_at) : 0;
+    const age = (Date.now() - hb) / 1000;
+    if (age > leaseSeconds()) return `its lease expired (no heartbeat for ${Math.round(age)} s; the lease is ${leaseSeconds()} s)`;
+    if (r.host === this.host && r.pid !== null) {
+      if (!processAlive(r.pid)) return `its process ${r.pid} on ${r.host} is gone`;
+      const start = processStart(r.pid);
+      if (r.pid_start !== null && start !== null && start !== r.pid_start) return `pid ${r.pid} now belongs to another process (reused pid)`;
+    }
+    return null;
+  }
+
+  /** Marks stale 'running' runs interrupted (see staleReason); returns their ids. */
   markStale(): string[] {
-    const host = hostname();
-    const running = this.db.prepare("SELECT id, pid, host, heartbeat_at FROM runs WHERE status = 'running'").all() as { id: string; pid: number | null; host: string | null; heartbeat_at: string | null }[];
-    const stale = running.filter((r) => {
-      if (r.host === host && r.pid !== null) return !processAlive(r.pid);
-      const hb = r.heartbeat_at ? Date.parse(r.heartbeat_at) : 0;
-      return Date.now() - hb > STALE_AFTER_S * 1000;
-    });
-    const upd = this.db.prepare("UPDATE runs SET status = 'interrupted', reason = ?, finished_at = ? WHERE id = ? AND status = 'running'");
-    for (const r of stale) upd.run("the process running it died (found stale)", now(), r.id);
-    return stale.map((r) => r.id);
+    const running = this.db.prepare("SELECT id, pid, host, heartbeat_at, pid_start, lease_id FROM runs WHERE status = 'running'").all() as (Pick<RunRecord, "id" | "pid" | "host" | "heartbeat_at" | "pid_start" | "lease_id">)[];
+    const upd = this.db.prepare("UPDATE runs SET status = 'interrupted', reason = ?, finished_at = ? WHERE id = ? AND status = 'running' AND lease_id IS ?");
+    const out: string[] = [];
+    for (const r of running) {
+      const why = this.staleReason(r);
+      if (why && upd.run(`found stale: ${why}; resume it with 'saddle run <experiment> --resume ${r.id}'`, now(), r.id, r.lease_id).changes === 1) out.push(r.id);
+    }
+    return out;
   }
 
   newRunId(experiment: string): string {
@@ -161,27 +262,53 @@ export class Store {
     return `${experiment}-${stamp}-${rand}`;
   }
 
-  createRun(r: { id: string; experiment: string; config: Record<string, unknown>; seed: number; preset: string | null; backend: string; codeVersion: string }): void {
+  /** Creates a running run owned by this process; returns its lease (pass it to every write). */
+  createRun(r: { id: string; experiment: string; config: Record<string, unknown>; seed: number; preset: string | null; backend: string; codeVersion: string }): string {
+    const lease = randomBytes(8).toString("hex");
     this.db.prepare(
-      "INSERT INTO runs (id, experiment, config, seed, preset, status, created_at, started_at, heartbeat_at, pid, host, backend, code_version) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
-    ).run(r.id, r.experiment, JSON.stringify(r.config), r.seed, r.preset, now(), now(), now(), process.pid, hostname(), r.backend, r.codeVersion);
+      "INSERT INTO runs (id, experiment, config, seed, preset, status, created_at, started_at, heartbeat_at, pid, host, backend, code_version, lease_id, pid_start) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ).run(r.id, r.experiment, JSON.stringify(r.config), r.seed, r.preset, now(), now(), now(), process.pid, this.host, r.backend, r.codeVersion, lease, processStart(process.pid));
+    return lease;
   }
 
-  /** Takes a run over for resumption (status back to running, owned by this process). */
-  reopenRun(id: string): void {
-    this.db.prepare("UPDATE runs SET status = 'running', reason = NULL, finished_at = NULL, pid = ?, host = ?, heartbeat_at = ? WHERE id = ?").run(process.pid, hostname(), now(), id);
+  /**
+   * Takes a run over for resumption: atomically, only if it is not running (a stale run was
+   * marked interrupted when the store opened), so two resumers cannot both win. Returns the new
+   * lease; the previous owner's later writes are refused (fenced by lease id).
+   */
+  reopenRun(id: string): string {
+    const lease = randomBytes(8).toString("hex");
+    const res = this.db
+      .prepare("UPDATE runs SET status = 'running', reason = NULL, finished_at = NULL, pid = ?, host = ?, heartbeat_at = ?, lease_id = ?, pid_start = ? WHERE id = ? AND status IN ('interrupted', 'failed', 'diverged')")
+      .run(process.pid, this.host, now(), lease, processStart(process.pid), id);
+    if (res.changes !== 1) throw new StoreError(`run ${id} is already running (another process resumed or owns it); see 'saddle show ${id}'`);
+    return lease;
   }
 
-  heartbeat(id: string): void {
-    this.db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ?").run(now(), id);
+  /** Renews the lease; false when another process has taken the run over. */
+  heartbeat(id: string, lease?: string): boolean {
+    if (lease === undefined) return this.db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ?").run(now(), id).changes === 1;
+    return this.db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND lease_id = ? AND status = 'running'").run(now(), id, lease).changes === 1;
   }
 
-  finishRun(id: string, status: RunStatus, reason: string | null): void {
-    this.db.prepare("UPDATE runs SET status = ?, reason = ?, finished_at = ? WHERE id = ?").run(status, reason, now(), id);
+  /** Throws LeaseLostError when `lease` is given and no longer owns the run (call inside the write's transaction). */
+  private fence(run: string, lease: string | undefined): void {
+    if (lease === undefined) return;
+    // The owner writes only while the run is running under its lease: once another process marked
+    // it stale (interrupted) or took it over (a new lease), this owner's writes are refused.
+    const r = this.db.prepare("SELECT lease_id, status FROM runs WHERE id = ?").get(run) as { lease_id: string | null; status: string } | undefined;
+    if (r?.lease_id !== lease || r.status !== "running") throw new LeaseLostError(run);
   }
 
-  /** Appends rows in one transaction. */
-  insertRows(run: string, rows: readonly Row[], source: "sim" | "theory" = "sim"): void {
+  finishRun(id: string, status: RunStatus, reason: string | null, lease?: string): void {
+    this.db.transaction(() => {
+      this.fence(id, lease);
+      this.db.prepare("UPDATE runs SET status = ?, reason = ?, finished_at = ? WHERE id = ?").run(status, reason, now(), id);
+    })();
+  }
+
+  /** Appends rows in one transaction (refused with LeaseLostError when `lease` no longer owns the run). */
+  insertRows(run: string, rows: readonly Row[], source: "sim" | "theory" = "sim", lease?: string): void {
     if (rows.length === 0) return;
     const ins = this.db.prepare("INSERT INTO metrics (run, step, t, probe, key, value, source, coords) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     // A value may be non-finite (stored as NULL, read back as NaN); a row's position may not.
@@ -189,21 +316,27 @@ export class Store {
       if (!Number.isFinite(r.step) || !Number.isFinite(r.t)) throw new RangeError(`row ${r.probe}/${r.key}: step and t must be finite numbers, got step ${r.step}, t ${r.t}`);
     }
     this.db.transaction(() => {
+      this.fence(run, lease);
       for (const r of rows) ins.run(run, r.step, r.t, r.probe, r.key, Number.isFinite(r.value) ? r.value : null, source, r.coords && Object.keys(r.coords).length ? JSON.stringify(r.coords) : null);
     })();
   }
 
   /** Keeps the first `count` simulated rows of a run (in emission order) and deletes the rest: resuming from a checkpoint taken after `count` rows. */
-  keepFirstRows(run: string, count: number): void {
+  keepFirstRows(run: string, count: number, lease?: string): void {
+    this.fence(run, lease);
     this.db.prepare("DELETE FROM metrics WHERE run = ? AND source = 'sim' AND rowid NOT IN (SELECT rowid FROM metrics WHERE run = ? AND source = 'sim' ORDER BY rowid LIMIT ?)").run(run, run, count);
   }
 
-  deleteRows(run: string, source: "sim" | "theory"): void {
+  deleteRows(run: string, source: "sim" | "theory", lease?: string): void {
+    this.fence(run, lease);
     this.db.prepare("DELETE FROM metrics WHERE run = ? AND source = ?").run(run, source);
   }
 
-  putArtifact(run: string, name: string, kind: string, data: Buffer | string): void {
-    this.db.prepare("INSERT OR REPLACE INTO artifacts (run, name, kind, created_at, data) VALUES (?, ?, ?, ?, ?)").run(run, name, kind, now(), data);
+  putArtifact(run: string, name: string, kind: string, data: Buffer | string, lease?: string): void {
+    this.db.transaction(() => {
+      this.fence(run, lease);
+      this.db.prepare("INSERT OR REPLACE INTO artifacts (run, name, kind, created_at, data) VALUES (?, ?, ?, ?, ?)").run(run, name, kind, now(), data);
+    })();
   }
 
   getArtifact(run: string, name: string): Buffer | null {
@@ -212,10 +345,11 @@ export class Store {
   }
 
   /** Replaces a run's claims with these outcomes (rule as JSON and as text, kind, reason). */
-  putClaims(run: string, claims: readonly ClaimOutcome[]): void {
+  putClaims(run: string, claims: readonly ClaimOutcome[], lease?: string): void {
     const ins = this.db.prepare("INSERT OR REPLACE INTO claims (run, claim, statement, theory, measured, tolerance, rel_error, pass, kind, rule, rule_text, reason, units) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     const fin = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
     this.db.transaction(() => {
+      this.fence(run, lease);
       this.db.prepare("DELETE FROM claims WHERE run = ?").run(run);
       for (const c of claims) if (c.applicable) ins.run(run, c.claim, c.statement, fin(c.theory), fin(c.measured), fin(ruleThreshold(c.rule)), fin(c.error), c.pass ? 1 : 0, c.kind, JSON.stringify(c.rule), c.ruleText, c.reason ?? null, c.units ?? null);
     })();
@@ -279,7 +413,7 @@ export class Store {
     const where = ["run = ?"];
     const args: unknown[] = [run];
     for (const k of ["probe", "key", "source"] as const) {
-      if (opts[k]) {
+      if (opts[k] !== undefined) {
         where.push(`${k} = ?`);
         args.push(opts[k]);
       }
@@ -291,6 +425,19 @@ export class Store {
   close(): void {
     this.db.close();
   }
+}
+
+/** A store that cannot be opened or read (missing, damaged, wrong version): one line, exit 1. */
+export class StoreError extends Error {
+  readonly exitCode = 1;
+}
+
+/** Stores opened by this process (so an SQLite error met later can name the file). */
+export const openedStores = new Set<string>();
+
+/** The error for a store SQLite finds damaged, naming the file and what to do. */
+export function damaged(path: string, e: Error): StoreError {
+  return new StoreError(`the run store ${path} is damaged (${e.message}). Move it aside; 'sqlite3 ${path} .recover' may save its runs.`);
 }
 
 /** The store path: --store, else SADDLE_STORE, else ./saddle-runs/saddle.db. */

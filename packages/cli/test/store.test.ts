@@ -1,9 +1,9 @@
 import { describe, it, expect, afterEach } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { Store } from "../src/store.js";
+import { LeaseLostError, Store, processStart } from "../src/store.js";
 
 describe("store rows", () => {
   const dirs: string[] = [];
@@ -85,3 +85,86 @@ const V1_SCHEMA = `CREATE TABLE runs (
    CREATE TABLE claims (run TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, claim TEXT NOT NULL,
      statement TEXT NOT NULL, theory REAL, measured REAL, tolerance REAL, rel_error REAL, pass INTEGER NOT NULL,
      PRIMARY KEY (run, claim));`;
+
+describe("store: ownership of a run is a lease", () => {
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const path = () => {
+    const dir = mkdtempSync(join(tmpdir(), "saddle-lease-"));
+    dirs.push(dir);
+    return join(dir, "saddle.db");
+  };
+  const run = { id: "r1", experiment: "e", config: {}, seed: 0, preset: null, backend: "reference", codeVersion: "test" };
+
+  it("a live run is not stale for another host; an expired lease is, on any host", () => {
+    const p = path();
+    const owner = new Store(p);
+    const lease = owner.createRun(run);
+    const other = new Store(p, { host: "another-host" });
+    expect(other.getRun("r1")?.status).toBe("running");
+    expect(owner.heartbeat("r1", lease)).toBe(true);
+    // The lease expires: no heartbeat for longer than leaseSeconds() (30 s by default).
+    owner.db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = 'r1'").run(new Date(Date.now() - 31_000).toISOString());
+    expect(other.markStale()).toEqual(["r1"]);
+    expect(other.getRun("r1")).toMatchObject({ status: "interrupted", reason: expect.stringMatching(/found stale: its lease expired \(no heartbeat for 3\d s; the lease is 30 s\)/) });
+    // The old owner is fenced: its heartbeat fails and its writes are refused.
+    expect(owner.heartbeat("r1", lease)).toBe(false);
+    expect(() => owner.insertRows("r1", [{ step: 0, t: 0, probe: "p", key: "k", value: 1 }], "sim", lease)).toThrow(LeaseLostError);
+    expect(owner.metrics("r1")).toHaveLength(0);
+    for (const s of [owner, other]) s.close();
+  });
+
+  it("a take-over fences the previous owner and only one resumer wins", () => {
+    const p = path();
+    const a = new Store(p);
+    const leaseA = a.createRun(run);
+    a.insertRows("r1", [{ step: 0, t: 0, probe: "p", key: "k", value: 1 }], "sim", leaseA);
+    a.finishRun("r1", "interrupted", "test", leaseA);
+    const b = new Store(p, { host: "b" });
+    const leaseB = b.reopenRun("r1");
+    expect(() => new Store(p, { host: "c" }).reopenRun("r1")).toThrow(/already running/);
+    expect(() => a.insertRows("r1", [{ step: 1, t: 1, probe: "p", key: "k", value: 2 }], "sim", leaseA)).toThrow(/taken over/);
+    expect(() => a.finishRun("r1", "done", null, leaseA)).toThrow(LeaseLostError);
+    b.insertRows("r1", [{ step: 1, t: 1, probe: "p", key: "k", value: 3 }], "sim", leaseB);
+    expect(b.metrics("r1").map((r) => r.value)).toEqual([1, 3]);
+    expect(b.getRun("r1")?.status).toBe("running");
+    for (const s of [a, b]) s.close();
+  });
+
+  it("on this host, a dead pid or a reused pid (another start time) makes a run stale at once", () => {
+    const p = path();
+    const s = new Store(p);
+    s.createRun(run);
+    s.createRun({ ...run, id: "r2" });
+    const start = processStart(process.pid);
+    expect(start).toMatch(/^\d+$/); // Linux: /proc/<pid>/stat field 22
+    // r1: this (live) process's pid, but recorded with another start time: the pid was reused.
+    s.db.prepare("UPDATE runs SET pid_start = ? WHERE id = 'r1'").run(String(Number(start) + 1));
+    // r2: a pid no process has.
+    s.db.prepare("UPDATE runs SET pid = 2147483646 WHERE id = 'r2'").run();
+    expect(s.markStale().sort()).toEqual(["r1", "r2"]);
+    expect(s.getRun("r1")?.reason).toMatch(/pid \d+ now belongs to another process \(reused pid\)/);
+    expect(s.getRun("r2")?.reason).toMatch(/its process 2147483646 on .* is gone/);
+    s.close();
+  });
+
+  it("read-only opening never creates a store, and names a damaged file", () => {
+    const p = path();
+    expect(() => new Store(p, { readonly: true })).toThrow(/no run store at .*saddle\.db \(nothing has been run with this store yet\)/);
+    expect(existsSync(p)).toBe(false);
+    const s = new Store(p);
+    s.createRun(run);
+    s.insertRows("r1", Array.from({ length: 5000 }, (_, i) => ({ step: i, t: i, probe: "p", key: "k", value: i })));
+    s.close();
+    // Overwrite a page in the middle of the file (a torn write, a bad disk).
+    const buf = readFileSync(p);
+    buf.fill(0x5a, Math.floor(buf.length / 2), Math.floor(buf.length / 2) + 4096);
+    writeFileSync(p, buf);
+    expect(() => {
+      const r = new Store(p, { readonly: true });
+      r.check();
+    }).toThrow(new RegExp(`${p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}.*(damaged|malformed)`));
+    writeFileSync(p, "not a database at all, just text");
+    expect(() => new Store(p, { readonly: true })).toThrow(/cannot open the run store at .*: file is not a database\. If the file is damaged, move it aside/);
+  });
+});

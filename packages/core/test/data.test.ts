@@ -288,8 +288,15 @@ describe("CSV loader", () => {
     ["empty header name", "a,,c\n1,2,3\n", /column 2 has an empty name/],
     ["unterminated quote", 'a,b\n1,"2\n3,4\n', /line 2: a quoted field is never closed/],
     ["stray quote", 'a,b\n1,2"\n', /line 2: a quote appears inside an unquoted field/],
+    ["overflow", "a,b\n1,2\n1e999,3\n", /line 3, column 'a' \(column 1\): '1e999' overflows a float64/, "b"],
+    ["a 40,000-digit cell that is not a number (rejected in linear time)", `a,b\n1,${"1".repeat(40000)}x\n`, /line 2, column 'b' \(column 2\): '1{40}\.\.\.' is not a number/],
   ])("rejects %s with a message naming the place", (_name, text, message, target = "b") => {
     expect(() => S.parseCsv(text, { target })).toThrow(message);
+  });
+
+  it("reads a 200,000-digit number (linear-time matching: the old pattern took seconds per cell)", () => {
+    expect(() => S.parseCsv(`a,b\n1,${"1".repeat(200000)}\n`, { target: "b" })).toThrow(/overflows a float64/);
+    expect(S.parseCsv(`a,b\n1,${"0".repeat(200000)}1.5\n`, { target: "b" }).y.item()).toBe(1.5);
   });
 
   it("rejects a column used as both feature and target", () => {

@@ -12,7 +12,7 @@ export function registerCompare(program: Command): void {
     .option("--json", "print JSON")
     .addOption(storeOpt())
     .action((ids: string[], o) => {
-      const store = openStore(o.store);
+      const store = openStore(o.store, { readonly: true });
       const runs = ids.map((id) => getRunOrExit(store, id));
       const finals = runs.map((r) => {
         const f: Record<string, number> = {};
@@ -21,9 +21,11 @@ export function registerCompare(program: Command): void {
       });
       store.close();
       const keys = [...new Set(runs.flatMap((r) => Object.keys(r.config)))];
-      const differing = keys.filter((k) => new Set(runs.map((r) => JSON.stringify(r.config[k]))).size > 1);
+      // Runs of different experiments have different keys: a key a run lacks shows "-".
+      const value = (r: (typeof runs)[number], k: string) => (k in r.config ? JSON.stringify(r.config[k]) : "-");
+      const differing = keys.filter((k) => new Set(runs.map((r) => value(r, k))).size > 1);
       const metricKeys = [...new Set(finals.flatMap((f) => Object.keys(f)))];
       if (o.json) return json(runs.map((r, i) => ({ id: r.id, experiment: r.experiment, seed: r.seed, config: r.config, final: finals[i] })));
-      out(table([["", ...runs.map((r) => r.id)], ["seed", ...runs.map((r) => String(r.seed))], ...differing.map((k) => [k, ...runs.map((r) => JSON.stringify(r.config[k]))]), ...metricKeys.map((k) => [k, ...finals.map((f) => fmt(f[k]))])]));
+      out(table([["", ...runs.map((r) => r.id)], ["experiment", ...runs.map((r) => r.experiment)], ["seed", ...runs.map((r) => String(r.seed))], ...differing.map((k) => [k, ...runs.map((r) => value(r, k))]), ...metricKeys.map((k) => [k, ...finals.map((f) => (k in f ? fmt(f[k]) : "-"))])]));
     });;
 }

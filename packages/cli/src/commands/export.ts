@@ -17,7 +17,7 @@ export function registerExport(program: Command): void {
     .addOption(storeOpt())
     .action((id: string, o) => {
       if (o.format !== "csv" && o.format !== "jsonl") throw new UsageError(`--format '${o.format}' is not one of csv, jsonl${didYouMean(o.format, ["csv", "jsonl"])}`);
-      const store = openStore(o.store);
+      const store = openStore(o.store, { readonly: true });
       const r = getRunOrExit(store, id);
       const rows = store.metrics(r.id, o.theory ? {} : { source: "sim" });
       store.close();

@@ -15,7 +15,7 @@ export function registerLs(program: Command): void {
     .addOption(storeOpt())
     .action((o) => {
       if (o.status && !RUN_STATUSES.includes(o.status)) throw new UsageError(`--status '${o.status}' is not one of ${RUN_STATUSES.join(", ")}${didYouMean(o.status, RUN_STATUSES)}`);
-      const store = openStore(o.store);
+      const store = openStore(o.store, { readonly: true });
       const runs = store.listRuns({ experiment: o.experiment, status: o.status });
       store.close();
       if (o.json) return json(runs);

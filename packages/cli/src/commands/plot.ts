@@ -24,7 +24,8 @@ export function registerPlot(program: Command): void {
       if (!/\.(svg|png)$/i.test(o.output)) throw new UsageError(`-o '${o.output}' must end in .svg or .png`);
       if (o.x !== "t" && o.x !== "step") throw new UsageError(`--x '${o.x}' is not one of t, step`);
       const [probe, key] = o.y.includes(".") ? o.y.split(/\.(.*)/s) : ["train", o.y];
-      const store = openStore(o.store);
+      if (!probe || !key) throw new UsageError(`--y '${o.y}' must name one metric: key (of the train probe) or probe.key, e.g. loss or conserved.drift0`);
+      const store = openStore(o.store, { readonly: true });
       const runs = ids.map((id) => getRunOrExit(store, id));
       const groups = new Map<string, typeof runs>();
       for (const r of runs) {

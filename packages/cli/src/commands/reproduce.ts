@@ -64,7 +64,11 @@ export function registerReproduce(program: Command): void {
       const t0 = performance.now();
       let stopping: NodeJS.Signals | null = null;
       const onSignal = (sig: NodeJS.Signals) => {
-        if (stopping) process.exit(sig === "SIGINT" ? 130 : 143); // a second signal: exit at once
+        if (stopping) {
+          // A second signal: pass it on (each run then exits at once, marked interrupted) and exit.
+          for (const child of running.values()) child.kill(sig);
+          process.exit(sig === "SIGINT" ? 130 : 143);
+        }
         stopping = sig;
         process.stderr.write(`\nsaddle reproduce: ${sig}: stopping ${running.size} run(s); the report will list what finished\n`);
         for (const child of running.values()) child.kill(sig);

@@ -30,9 +30,12 @@ export function registerRun(program: Command): void {
       }
       const seed = parseSeed(o.seed);
       const config = o.resume ? undefined : buildConfig(e, { preset: o.preset, file: o.config, set: o.set });
-      const backend = selectBackend(o);
       const store = openStore(o.store);
-      const res = await runIntoStore(store, e, { config, seed, preset: o.resume ? null : o.preset, backend, resumeId: o.resume, progress: o.json ? undefined : progress });
+      // A resumed run continues on the backend it started on (another backend's round-off would
+      // make it differ from the uninterrupted run), unless --backend says otherwise.
+      const stored = o.resume && cmd.getOptionValueSource("backend") !== "cli" ? store.getRun(o.resume)?.backend : undefined;
+      const backend = selectBackend(stored ? { ...o, backend: stored } : o);
+      const res = await runIntoStore(store, e, { config, seed, preset: o.resume ? null : o.preset, backend, threads: o.threads === undefined ? undefined : Number(o.threads), resumeId: o.resume, progress: o.json ? undefined : progress });
       clearProgress();
       store.close();
       if (o.json) json({ id: res.id, experiment: res.experiment, config: res.config, seed: res.seed, status: res.status, reason: res.reason, seconds: res.seconds, final: res.final, claims: res.claims });

@@ -12,7 +12,7 @@ export function registerShow(program: Command): void {
     .option("--json", "print JSON")
     .addOption(storeOpt())
     .action((id: string, o) => {
-      const store = openStore(o.store);
+      const store = openStore(o.store, { readonly: true });
       const r = getRunOrExit(store, id);
       const final = finalValues(store.metrics(r.id, { source: "sim" }));
       const claims = store.claims(r.id, r.experiment);

@@ -25,7 +25,12 @@ interface CsvRecord {
   line: number;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * A decimal number. Written so that no two parts can match the same digits (the fraction's digits
+ * follow a required '.'), so a failed match backtracks at most once per character: linear time,
+ * where `\d+\.?\d*` is quadratic on a long run of digits.
+ */
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Splits CSV text into records (RFC 4180 quoting: "a,b" and "" inside quotes), skipping blank lines. */
 function records(text: string, delimiter: string): CsvRecord[] {
@@ -137,8 +142,10 @@ export function parseCsv(text: string, options: CsvOptions): CsvDataset {
     const value = (c: number): number => {
       const s = fields[c].trim();
       if (s === "") throw new Error(`CSV line ${line}, column '${header[c]}' (column ${c + 1}): the cell is empty; expected a number`);
-      if (!NUMBER.test(s)) throw new Error(`CSV line ${line}, column '${header[c]}' (column ${c + 1}): '${s}' is not a number`);
-      return Number(s);
+      if (!NUMBER.test(s)) throw new Error(`CSV line ${line}, column '${header[c]}' (column ${c + 1}): '${s.length > 40 ? `${s.slice(0, 40)}...` : s}' is not a number`);
+      const v = Number(s);
+      if (!Number.isFinite(v)) throw new Error(`CSV line ${line}, column '${header[c]}' (column ${c + 1}): '${s.length > 40 ? `${s.slice(0, 40)}...` : s}' overflows a float64 (|x| > 1.8e308)`);
+      return v;
     };
     for (let j = 0; j < d; j++) x[(r - 1) * d + j] = value(fIdx[j]);
     for (let j = 0; j < k; j++) y[(r - 1) * k + j] = value(tIdx[j]);
