@@ -13,7 +13,7 @@ const schema = z
     alpha: z.number().positive().lt(0.1).describe("initial scale: v = alpha |g|, k, q ~ alpha N(0, I)"),
     lr: z.number().positive().max(1).describe("GD learning rate on Saddle's MSE 1/2 E (y_hat - y_q)^2"),
     steps: z.number().int().positive().max(1e7).describe("full-batch GD steps"),
-    every: z.number().int().positive().describe("GD steps between logged rows"),
+    every: z.number().int().positive().max(1e7).describe("GD steps between logged rows"),
     prompts: z.number().int().min(64).max(1 << 20).describe("training prompts (the full batch)"),
   })
   .strict()

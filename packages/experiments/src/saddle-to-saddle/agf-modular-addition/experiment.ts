@@ -8,14 +8,14 @@ const { agf } = S;
 const schema = z
   .object({
     p: z.number().int().min(3).max(64).describe("modulus p"),
-    freqs: z.array(z.number().int().positive()).min(1).max(8).describe("template frequencies k (1 <= k <= p/2)"),
+    freqs: z.array(z.number().int().positive().max(1000)).min(1).max(8).describe("template frequencies k (1 <= k <= p/2)"),
     mags: z.array(z.number().positive().max(100)).min(1).max(8).describe("Fourier magnitudes |x_hat_k| at those frequencies (distinct)"),
     hidden: z.number().int().positive().max(256).describe("hidden width H (several neurons per frequency)"),
     alpha: z.number().positive().lt(0.5).describe("init scale: U, V ~ alpha N(0, 1/(2p)), W ~ alpha N(0, 1/p)"),
     lr: z.number().positive().max(1).describe("learning rate on Saddle's MSE (1/2 mean; PyTorch's nn.MSELoss at lr/2 is the same run)"),
     momentum: z.number().min(0).lt(1).describe("heavy-ball momentum beta"),
     epochs: z.number().int().positive().max(1e6).describe("full-batch epochs (all p^2 pairs)"),
-    every: z.number().int().positive().describe("epochs between logged rows"),
+    every: z.number().int().positive().max(1e7).describe("epochs between logged rows"),
   })
   .strict()
   .refine((c) => c.freqs.length === c.mags.length, { message: "freqs and mags must have the same length", path: ["mags"] })

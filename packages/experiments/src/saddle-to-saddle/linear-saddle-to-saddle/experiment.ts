@@ -10,7 +10,7 @@ const schema = z
     alpha: z.number().positive().lt(1).describe("initial scale: W1 = W2 = alpha I"),
     lr: z.number().positive().max(1).describe("GD learning rate on Saddle's MSE (1/2 mean)"),
     steps: z.number().int().positive().max(1e7).describe("GD steps"),
-    every: z.number().int().positive().describe("log the loss every this many steps"),
+    every: z.number().int().positive().max(1e7).describe("log the loss every this many steps"),
     flowTime: z.number().positive().max(1e6).describe("gradient-flow time of the RK45 conservation check"),
     flowInitStd: z.number().positive().max(10).describe("std of the random (unbalanced) init of the RK45 conservation check"),
   })
