@@ -9,7 +9,7 @@ import { agfModularAddition } from "./agf-modular-addition/experiment.js";
 
 export const SADDLE_TO_SADDLE: readonly AnyExperiment[] = [
   linearSaddleToSaddle,
-  fromLegacy(agfDiagonalLinear as never, "saddle-to-saddle"),
+  agfDiagonalLinear,
   fromLegacy(agfLinearNetwork as never, "saddle-to-saddle"),
   agfLinearTransformer,
   agfModularAddition,
