@@ -10,7 +10,7 @@ import { agfModularAddition } from "./agf-modular-addition/experiment.js";
 export const SADDLE_TO_SADDLE: readonly AnyExperiment[] = [
   linearSaddleToSaddle,
   agfDiagonalLinear,
-  fromLegacy(agfLinearNetwork as never, "saddle-to-saddle"),
+  agfLinearNetwork,
   agfLinearTransformer,
   agfModularAddition,
 ];
