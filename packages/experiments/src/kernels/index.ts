@@ -14,5 +14,5 @@ export const KERNELS: readonly AnyExperiment[] = [
   costOfOverfitting,
   kernelMonteCarlo,
   ntkEvolution,
-  fromLegacy(ntkAdversarial as never, "kernels"),
+  ntkAdversarial,
 ];
