@@ -1,6 +1,5 @@
 // The kernels family: one line per experiment (an experiment joins by adding its line).
 import type { AnyExperiment } from "../kit/define.js";
-import { fromLegacy } from "../kit/legacy.js";
 import { eigenlearningKrr } from "./eigenlearning-krr/experiment.js";
 import { rfMoreIsBetter } from "./rf-more-is-better/experiment.js";
 import { costOfOverfitting } from "./cost-of-overfitting/experiment.js";

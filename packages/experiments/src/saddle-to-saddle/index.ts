@@ -1,6 +1,5 @@
 // The saddle-to-saddle family: one line per experiment (an experiment joins by adding its line).
 import type { AnyExperiment } from "../kit/define.js";
-import { fromLegacy } from "../kit/legacy.js";
 import { linearSaddleToSaddle } from "./linear-saddle-to-saddle/experiment.js";
 import { agfDiagonalLinear } from "./agf-diagonal-linear/experiment.js";
 import { agfLinearNetwork } from "./agf-linear-network/experiment.js";

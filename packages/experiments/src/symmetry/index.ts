@@ -1,6 +1,5 @@
 // The symmetry family: one line per experiment (an experiment joins by adding its line).
 import type { AnyExperiment } from "../kit/define.js";
-import { fromLegacy } from "../kit/legacy.js";
 import { neuralMechanics } from "./neural-mechanics/experiment.js";
 import { noetherLearningDynamics } from "./noether-learning-dynamics/experiment.js";
 import { quasiHomogeneousMargin } from "./quasi-homogeneous-margin/experiment.js";
