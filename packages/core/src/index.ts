@@ -26,6 +26,7 @@ export { matmulLayout, type MatmulLayout } from "./backend/matmul-layout.js";
 export * as linalg from "./linalg/index.js";
 export * from "./models/index.js";
 export * from "./optim/index.js";
+export * from "./solve/index.js";
 export * from "./data/index.js";
 export * from "./probes/index.js";
 export * from "./theory/index.js";

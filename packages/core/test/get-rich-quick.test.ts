@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import * as S from "@saddle/core";
 import type { Tensor } from "@saddle/core";
-import { singleNeuronExact, singleNeuronFromBeta, singleNeuronInvariants, riccatiNu, riccatiFixedPoints, conservedDelta, symmetrizedAlpha } from "../src/theory/get-rich-quick/index.js";
+import { singleNeuronExact, singleNeuronFromBeta, singleNeuronInvariants, riccatiNu, riccatiFixedPoints, conservedDelta, symmetrizedAlpha } from "../src/theory/lazy-rich/get-rich-quick/index.js";
 
 const betaStar = [0.5, 0.5];
 const beta0 = [0, -1];

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import * as S from "@saddle/core";
 import type { Tensor } from "@saddle/core";
-import { lambdaBalancedFromProduct, balanceMatrix, qqtExact, qqtOf, qqtBlocks, qqtRiccatiFlow, riccatiDrive, alignedModeTime, alignedModeSigma, alignedModeRate, logisticMode, lazyMode, linearNetworkNtk } from "../src/theory/lambda-balanced/index.js";
+import { lambdaBalancedFromProduct, balanceMatrix, qqtExact, qqtOf, qqtBlocks, qqtRiccatiFlow, riccatiDrive, alignedModeTime, alignedModeSigma, alignedModeRate, logisticMode, lazyMode, linearNetworkNtk } from "../src/theory/lazy-rich/lambda-balanced/index.js";
 
 const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let m = 0;

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import * as S from "../src/index.js";
 import type { Tensor } from "../src/index.js";
-import { angleBetween, collapseMetrics, eulerCheck, halfRateNorm, hardMarginSvm, linearMargin, minNormPointInHull, mlpRates, normalisedHeadRates, normalisedMargin, quasiHomogeneousScale, residualRates, scalingCheck, twoLayerBiasRates } from "../src/theory/margin/index.js";
+import { angleBetween, collapseMetrics, eulerCheck, halfRateNorm, hardMarginSvm, linearMargin, minNormPointInHull, mlpRates, normalisedHeadRates, normalisedMargin, quasiHomogeneousScale, residualRates, scalingCheck, twoLayerBiasRates } from "../src/theory/symmetry/margin/index.js";
 
 const rng = () => S.Rng.seed(7);
 

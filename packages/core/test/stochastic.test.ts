@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../src/tensor/rng.js";
-import * as st from "../src/theory/stochastic/index.js";
+import * as st from "../src/theory/symmetry/stochastic/index.js";
 
 /** Midpoint rule for integral_a^b f. */
 function integrate(f: (x: number) => number, a: number, b: number, n = 200_000): number {

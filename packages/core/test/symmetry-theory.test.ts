@@ -12,7 +12,7 @@ import {
   translationContinuous,
   translationMomentumStep,
   translationStep,
-} from "../src/theory/symmetry/index.js";
+} from "../src/theory/symmetry/conservation/index.js";
 
 const sq = (t: Tensor): number => S.sum(S.square(t)).item();
 

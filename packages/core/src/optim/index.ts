@@ -5,6 +5,5 @@ export * from "./blocks.js";
 export * from "./soap.js";
 export * from "./ecd.js";
 export * from "./aliases.js";
-export * from "./flow/rk45.js";
 export * from "./flow/gradient-flow.js";
 export * from "./flow/modified-loss.js";

@@ -1,7 +1,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Tree } from "../tree.js";
 import { type GradientTransformation, applyUpdates } from "../optim/transform.js";
-import { quadraticHeavyBallStep, quadraticStep, translationHeavyBallStep, translationStep } from "../theory/symmetry/discrete.js";
+import { quadraticHeavyBallStep, quadraticStep, translationHeavyBallStep, translationStep } from "../theory/symmetry/conservation/discrete.js";
 import { type Probe, type ProbeContext, probe } from "./probe.js";
 
 /**

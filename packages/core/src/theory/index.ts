@@ -1,10 +1,16 @@
-// Barrel for theory/: closed forms and solvers, each with limit tests and a simulation check.
-export * as kernels from "./kernels/index.js";
-export * as eigenlearning from "./eigenlearning/index.js";
-export * as adversarial from "./adversarial/index.js";
-export * as agf from "./agf/index.js";
-export * as symmetry from "./symmetry/index.js";
-export * as stochastic from "./stochastic/index.js";
-export * as getRichQuick from "./get-rich-quick/index.js";
-export * as lambdaBalanced from "./lambda-balanced/index.js";
-export * as margin from "./margin/index.js";
+// Barrel for theory/: closed forms and solvers of the papers, each with limit tests and a
+// simulation check. Folders mirror the experiment families (packages/experiments/src/<family>/);
+// the namespaces (S.agf, S.kernels, ...) name the modules, not the folders.
+// saddle-to-saddle
+export * as agf from "./saddle-to-saddle/agf/index.js";
+// kernels
+export * as kernels from "./kernels/analytic/index.js";
+export * as eigenlearning from "./kernels/eigenlearning/index.js";
+export * as adversarial from "./kernels/adversarial/index.js";
+// symmetry
+export * as symmetry from "./symmetry/conservation/index.js";
+export * as stochastic from "./symmetry/stochastic/index.js";
+export * as margin from "./symmetry/margin/index.js";
+// lazy-rich
+export * as getRichQuick from "./lazy-rich/get-rich-quick/index.js";
+export * as lambdaBalanced from "./lazy-rich/lambda-balanced/index.js";

@@ -5,7 +5,7 @@ import { noGrad } from "../../autodiff/trace-state.js";
 import type { Row } from "../../train/rows.js";
 import type { Probe } from "../../probes/probe.js";
 import { stepsForTime } from "../../conventions.js";
-import { type OdeEvent, type OdeOptions, dopri5, logTimes } from "./rk45.js";
+import { type OdeEvent, type OdeOptions, dopri5, logTimes } from "../../solve/rk45.js";
 
 /**
  * An event of the flow: recorded where `fn` crosses zero (direction +1 = upward only, -1 =

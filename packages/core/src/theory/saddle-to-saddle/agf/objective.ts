@@ -1,4 +1,4 @@
-import { type LossNormalisation, lossScale } from "../../conventions.js";
+import { type LossNormalisation, lossScale } from "../../../conventions.js";
 
 /**
  * The loss of a sum-of-neurons model as a function of its total output F (a flat vector: the

@@ -1,4 +1,4 @@
-import { type LossNormalisation, lossScale } from "../../conventions.js";
+import { type LossNormalisation, lossScale } from "../../../conventions.js";
 
 /**
  * Full-batch loss and gradient of the whole quadratic modular-addition network

@@ -1,5 +1,5 @@
-import type { Row } from "../../train/rows.js";
-import { stepsForTime } from "../../conventions.js";
+import type { Row } from "../../../train/rows.js";
+import { stepsForTime } from "../../../conventions.js";
 import type { AgfResult } from "./engine.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Row } from "../../train/rows.js";
+import type { Row } from "../../../train/rows.js";
 
 /**
  * Measuring a simulated loss curve against an AGF staircase (arXiv 2506.06489): a jump happens

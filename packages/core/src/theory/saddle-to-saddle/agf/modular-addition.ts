@@ -1,4 +1,4 @@
-import { type LossNormalisation, lossScale } from "../../conventions.js";
+import { type LossNormalisation, lossScale } from "../../../conventions.js";
 
 /**
  * |x_hat_k| for k = 0..p-1, with x_hat_k = sum_j x_j e^(-2 pi i j k / p) (numpy's fft convention).

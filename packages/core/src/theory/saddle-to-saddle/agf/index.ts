@@ -4,7 +4,6 @@ export * from "./objective.js";
 export * from "./neuron-model.js";
 export * from "./threshold.js";
 export * from "./dormant.js";
-export * from "./lbfgs.js";
 export * from "./cost.js";
 export * from "./engine.js";
 export * from "./staircase.js";

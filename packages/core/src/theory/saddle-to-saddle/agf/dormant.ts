@@ -1,4 +1,4 @@
-import { dopri5 } from "../../optim/flow/rk45.js";
+import { dopri5 } from "../../../solve/rk45.js";
 import { type NeuronModel, neuronUtility } from "./neuron-model.js";
 import { activationThreshold, directionalSpeed } from "./threshold.js";
 

@@ -1,6 +1,6 @@
-import { Tensor } from "../../tensor/tensor.js";
-import { eigh, qr, solve } from "../../linalg/index.js";
-import { dopri5 } from "../../optim/flow/rk45.js";
+import { Tensor } from "../../../tensor/tensor.js";
+import { eigh, qr, solve } from "../../../linalg/index.js";
+import { dopri5 } from "../../../solve/rk45.js";
 
 /**
  * Exact learning dynamics of a lambda-balanced two-layer linear network (Domine et al.,

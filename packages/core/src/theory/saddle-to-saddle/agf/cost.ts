@@ -1,5 +1,5 @@
 import type { NeuronModel } from "./neuron-model.js";
-import { type LbfgsOptions, type LbfgsResult, lbfgs } from "./lbfgs.js";
+import { type LbfgsOptions, type LbfgsResult, lbfgs } from "../../../solve/lbfgs.js";
 
 /** The summed output F = sum_{i in A} f_i(theta_i) of the given neurons (length objective.size). */
 export function activeOutput(model: NeuronModel, active: ReadonlyMap<number, Float64Array>): Float64Array {

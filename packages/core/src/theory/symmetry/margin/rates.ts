@@ -1,7 +1,7 @@
-import { Tensor } from "../../tensor/tensor.js";
-import type { Tree } from "../../tree.js";
-import { jvp } from "../../autodiff/transforms.js";
-import { noGrad } from "../../autodiff/trace-state.js";
+import { Tensor } from "../../../tensor/tensor.js";
+import type { Tree } from "../../../tree.js";
+import { jvp } from "../../../autodiff/transforms.js";
+import { noGrad } from "../../../autodiff/trace-state.js";
 
 /**
  * Quasi-homogeneous models (Kunin, Yamamura, Ma & Ganguli, arXiv 2210.03820).

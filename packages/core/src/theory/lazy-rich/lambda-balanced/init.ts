@@ -1,5 +1,5 @@
-import { Tensor } from "../../tensor/tensor.js";
-import { svd } from "../../linalg/index.js";
+import { Tensor } from "../../../tensor/tensor.js";
+import { svd } from "../../../linalg/index.js";
 
 /**
  * lambda-balanced weights with a prescribed product, by the SVD construction of Domine et al.,

@@ -1,5 +1,5 @@
 import { eighDescending, pseudoSolveSymmetric, singularValues } from "./dense.js";
-import { matMulRowMajor, transposeRowMajor } from "../../linalg/row-major.js";
+import { matMulRowMajor, transposeRowMajor } from "../../../linalg/row-major.js";
 
 /** Second moments of a regression task y ~ x for a two-layer linear network f(x) = A W x. */
 export interface LinearNetworkMoments {

@@ -1,4 +1,4 @@
-import { Tensor } from "../../tensor/tensor.js";
+import { Tensor } from "../../../tensor/tensor.js";
 
 /**
  * NTK of the two-layer linear network y = x W1 W2 (row convention; Domine et al., arXiv 2409.14623)

@@ -1,5 +1,5 @@
-import type { Tree } from "../../tree.js";
-import type { GradientTransformation } from "../../optim/transform.js";
+import type { Tree } from "../../../tree.js";
+import type { GradientTransformation } from "../../../optim/transform.js";
 
 /**
  * Path-dependent predictions carried in the optimizer state. The continuous laws of Neural

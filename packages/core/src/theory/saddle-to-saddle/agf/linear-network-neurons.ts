@@ -1,4 +1,4 @@
-import { lossScale } from "../../conventions.js";
+import { lossScale } from "../../../conventions.js";
 import { quadraticObjective } from "./objective.js";
 import type { NeuronModel } from "./neuron-model.js";
 import type { LinearNetworkMoments } from "./linear-network.js";

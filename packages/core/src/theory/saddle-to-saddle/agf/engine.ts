@@ -1,7 +1,7 @@
 import { type NeuronModel, validateNeuronModel } from "./neuron-model.js";
 import { type DormantState, dormantFromInit, utilityMaximisation } from "./dormant.js";
 import { activeOutput, activeResidual, costMinimisation } from "./cost.js";
-import type { LbfgsOptions } from "./lbfgs.js";
+import type { LbfgsOptions } from "../../../solve/lbfgs.js";
 
 /** How a neuron that leaves the active set re-enters the dormant set. */
 export type ReturnRule =

@@ -1,5 +1,5 @@
-import { Tensor } from "../../tensor/tensor.js";
-import * as linalg from "../../linalg/index.js";
+import { Tensor } from "../../../tensor/tensor.js";
+import * as linalg from "../../../linalg/index.js";
 
 /**
  * Small dense helpers on row-major Float64Arrays for the AGF closed forms (no gradients needed):

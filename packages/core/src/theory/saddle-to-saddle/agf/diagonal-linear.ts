@@ -1,4 +1,4 @@
-import { type LossNormalisation, lossScale } from "../../conventions.js";
+import { type LossNormalisation, lossScale } from "../../../conventions.js";
 import { pseudoSolveSymmetric } from "./dense.js";
 
 /**

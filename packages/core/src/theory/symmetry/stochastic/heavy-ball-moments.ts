@@ -1,5 +1,5 @@
-import { Tensor } from "../../tensor/tensor.js";
-import { solve } from "../../linalg/index.js";
+import { Tensor } from "../../../tensor/tensor.js";
+import { solve } from "../../../linalg/index.js";
 
 /**
  * Exact second moments of heavy-ball SGD near a quadratic minimum (Kunin et al., arXiv 2107.09133,

@@ -1,4 +1,4 @@
-import type { LossNormalisation } from "../../conventions.js";
+import type { LossNormalisation } from "../../../conventions.js";
 import { mseObjective } from "./objective.js";
 import type { NeuronModel } from "./neuron-model.js";
 

@@ -1,3 +1,5 @@
+import { bisectLog } from "../../../solve/roots.js";
+
 /**
  * Random-feature ridge regression risk (Simon, Karkada, Ghosh & Belkin, "More is better",
  * arXiv 2311.14646). Features phi(x) = (1/sqrt(k)) G Lambda^(1/2) x with G (k, M) i.i.d. N(0, 1),
@@ -19,17 +21,8 @@ export interface RfRisk {
   trainMse: number;
 }
 
-function bisectLog(f: (x: number) => number, lo: number, hi: number, iters = 200): number {
-  // f is monotone; finds the sign change between exp(lo) and exp(hi).
-  const flo = f(Math.exp(lo));
-  for (let i = 0; i < iters && hi - lo > 1e-14; i++) {
-    const mid = 0.5 * (lo + hi);
-    const fm = f(Math.exp(mid));
-    if (Math.sign(fm) === Math.sign(flo)) lo = mid;
-    else hi = mid;
-  }
-  return Math.exp(0.5 * (lo + hi));
-}
+/** Both bisections stop at 1e-14 in log x (relative 1e-14 in x). */
+const BRACKET = { xtol: 1e-14 };
 
 export function rfRisk(p: { eigenvalues: ArrayLike<number>; targetPower: ArrayLike<number>; noise?: number }, n: number, k: number, ridge: number): RfRisk {
   if (!(ridge > 0)) throw new RangeError(`rfRisk needs ridge > 0 (use 1e-10 for ridgeless), got ${ridge}`);
@@ -42,14 +35,14 @@ export function rfRisk(p: { eigenvalues: ArrayLike<number>; targetPower: ArrayLi
   };
   const gammaOf = (kappa: number) => {
     const target = n - ridge / kappa;
-    return bisectLog((g) => sumL(g) - target, Math.log(1e-300), Math.log(1e300));
+    return bisectLog((g) => sumL(g) - target, Math.log(1e-300), Math.log(1e300), BRACKET);
   };
   const eq2 = (kappa: number) => {
     const g = gammaOf(kappa);
     return sumL(g) + (k * kappa) / g - k;
   };
   const lo = Math.log((ridge / n) * (1 + 1e-12));
-  const kappa = bisectLog(eq2, lo, Math.log(1e10));
+  const kappa = bisectLog(eq2, lo, Math.log(1e10), BRACKET);
   const gamma = gammaOf(kappa);
   let z = 0;
   let q = 0;

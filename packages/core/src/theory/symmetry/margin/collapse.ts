@@ -1,5 +1,5 @@
-import { Tensor } from "../../tensor/tensor.js";
-import { eigh } from "../../linalg/index.js";
+import { Tensor } from "../../../tensor/tensor.js";
+import { eigh } from "../../../linalg/index.js";
 
 /**
  * Neural-collapse metrics (Papyan, Han & Donoho, arXiv 2008.08186), used by arXiv 2210.03820 to
