@@ -63,14 +63,14 @@ export const storeOpt = (): Option => new Option("--store <path>", "run store (S
 /** Parses --seed: a decimal integer only (no hex, exponents or fractions). */
 export function parseSeed(raw: string, flag = "--seed"): number {
   const n = Number(raw);
-  if (!/^-?[0-9]+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a decimal integer, got '${raw}'`);
+  if (!/^-?[0-9]+$/.test(raw) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a decimal integer, got '${raw}'`);
   return n;
 }
 
 /** A positive decimal integer flag. */
 export function parsePositiveInt(raw: string, flag: string): number {
   const n = Number(raw);
-  if (!/^[0-9]+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${raw}'`);
+  if (!/^[0-9]+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${raw}'`);
   return n;
 }
 

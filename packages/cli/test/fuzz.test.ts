@@ -28,7 +28,7 @@ function generator(rng: Rng, ctx: { run: string; experiments: string[]; keys: Re
   const exp = () => pick(ctx.experiments);
   const junk = () => pick(["", " ", "-", "--", "=", "%s", "\u0000x".replace("\u0000", ""), "ü", "😀", "a".repeat(200), "../../etc/passwd", "$(id)", "'", "\"", "1e999", "NaN", "-0", "0x10", "[", "{\"a\":", "null", "true"]);
   const badNumber = () => pick(["1e999", "-1e999", "NaN", "Infinity", "9007199254740993", "-9007199254740993", "\"3\"", "[1,2", "true", "null", "{}", "abc", "1e", "--1"]);
-  const badSeed = () => pick(["0x10", "-1", "1.5", "1e3", "", " ", "abc", "9007199254740993", "+3", "3 ", "0b1", "1_000"]);
+  const badSeed = () => pick(["0x10", "--1", "1.5", "1e3", "", " ", "abc", "9007199254740993", "+3", "3 ", "0b1", "1_000"]);
   const valid: (() => string[])[] = [
     () => ["ls"],
     () => ["ls", "--json"],

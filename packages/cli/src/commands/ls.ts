@@ -14,7 +14,7 @@ export function registerLs(program: Command): void {
     .option("--json", "print JSON")
     .addOption(storeOpt())
     .action((o) => {
-      if (o.status && !RUN_STATUSES.includes(o.status)) throw new UsageError(`--status '${o.status}' is not one of ${RUN_STATUSES.join(", ")}${didYouMean(o.status, RUN_STATUSES)}`);
+      if (o.status !== undefined && !RUN_STATUSES.includes(o.status)) throw new UsageError(`--status '${o.status}' is not one of ${RUN_STATUSES.join(", ")}${didYouMean(o.status, RUN_STATUSES)}`);
       const store = openStore(o.store, { readonly: true });
       const runs = store.listRuns({ experiment: o.experiment, status: o.status });
       store.close();
