@@ -2,8 +2,10 @@
 import type { AnyExperiment } from "../kit/define.js";
 import { getRichQuick } from "./get-rich-quick/experiment.js";
 import { lambdaBalanced } from "./lambda-balanced/experiment.js";
+import { ultraRichGamma } from "./ultra-rich-gamma/experiment.js";
 
 export const LAZY_RICH: readonly AnyExperiment[] = [
   getRichQuick,
   lambdaBalanced,
+  ultraRichGamma,
 ];
