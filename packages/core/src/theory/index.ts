@@ -3,6 +3,7 @@
 // the namespaces (S.agf, S.kernels, ...) name the modules, not the folders.
 // saddle-to-saddle
 export * as agf from "./saddle-to-saddle/agf/index.js";
+export * as stepwiseSsl from "./saddle-to-saddle/stepwise-ssl/index.js";
 // kernels
 export * as kernels from "./kernels/analytic/index.js";
 export * as eigenlearning from "./kernels/eigenlearning/index.js";

@@ -20,6 +20,7 @@ export const PAPERS = {
   eigenlearning: { arxiv: "2110.03922", title: "The Eigenlearning Framework: A Conservation Law Perspective on Kernel Regression and Wide Neural Networks", authors: "Simon, Dickens, Karkada, DeWeese", year: 2023 },
   quasiHomogeneousMargin: { arxiv: "2210.03820", title: "The Asymmetric Maximum Margin Bias of Quasi-Homogeneous Neural Networks", authors: "Kunin, Yamamura, Ma, Ganguli", year: 2023 },
   ntkAdversarial: { arxiv: "2210.05577", title: "What Can the Neural Tangent Kernel Tell Us About Adversarial Robustness?", authors: "Tsilivis, Kempe", year: 2022 },
+  stepwiseSsl: { arxiv: "2303.15438", title: "On the Stepwise Nature of Self-Supervised Learning", authors: "Simon, Knutins, Ziyin, Geisz, Fetterman, Albrecht", year: 2023 },
   stochasticCollapse: { arxiv: "2306.04251", title: "Stochastic Collapse: How Gradient Noise Attracts SGD Dynamics Towards Simpler Subnetworks", authors: "Chen, Kunin, Yamamura, Ganguli", year: 2023 },
   costOfOverfitting: { arxiv: "2306.13185", title: "An Agnostic View on the Cost of Overfitting in (Kernel) Ridge Regression", authors: "Zhou, Simon, Vardi, Srebro", year: 2024 },
   moreIsBetter: { arxiv: "2311.14646", title: "More is Better in Modern Machine Learning: when Infinite Overparameterization is Optimal and Overfitting is Obligatory", authors: "Simon, Karkada, Ghosh, Belkin", year: 2024 },

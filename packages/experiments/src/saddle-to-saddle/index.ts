@@ -5,6 +5,7 @@ import { agfDiagonalLinear } from "./agf-diagonal-linear/experiment.js";
 import { agfLinearNetwork } from "./agf-linear-network/experiment.js";
 import { agfLinearTransformer } from "./agf-linear-transformer/experiment.js";
 import { agfModularAddition } from "./agf-modular-addition/experiment.js";
+import { stepwiseSsl } from "./stepwise-ssl/experiment.js";
 
 export const SADDLE_TO_SADDLE: readonly AnyExperiment[] = [
   linearSaddleToSaddle,
@@ -12,4 +13,5 @@ export const SADDLE_TO_SADDLE: readonly AnyExperiment[] = [
   agfLinearNetwork,
   agfLinearTransformer,
   agfModularAddition,
+  stepwiseSsl,
 ];
