@@ -256,5 +256,12 @@ export const stepwiseSsl = defineExperiment({
     return rows;
   },
   claims: (cfg, su) => claimsFor(cfg, su),
-  figure: { probe: "train", key: "loss", x: "t", xLabel: "t = lr * step", yLabel: "Barlow Twins loss |C - I|_F^2" },
+  figure: {
+    probe: "train",
+    key: "loss",
+    x: "t",
+    xLabel: "t = lr * step",
+    yLabel: "loss |C - I|_F^2 (staircase d -> 0) and mode values c_j = gamma_j |W v_j|^2",
+    series: (cfg) => [{ key: "loss", label: "loss" }, ...cfg.spectrum.map((_, k) => ({ probe: "mode", key: "c", coords: { mode: k + 1 }, label: `c_${k + 1}` }))],
+  },
 });
