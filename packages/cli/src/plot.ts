@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 interface EChartsInstance {
   setOption(option: Record<string, unknown>): void;
   renderToSVGString(): string;
+  convertToPixel(finder: { gridIndex: number }, value: [number, number]): [number, number];
   dispose(): void;
 }
 const echarts = createRequire(import.meta.url)("echarts") as {
@@ -43,25 +44,36 @@ const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf
 
 /**
  * Renders a line figure to SVG with ECharts' server-side renderer (no DOM): log axes, theory
- * dashed over simulation in the same colour, mean +- std bands as shaded areas, labelled axes.
+ * dashed beneath the simulation in the same colour, mean +- std bands as one shaded polygon each,
+ * labelled axes.
  * Points that a log axis cannot show (<= 0, non-finite) are dropped.
  */
 export function renderSvg(series: Series[], opts: FigureOptions): string {
   const keep = ([x, y]: [number, number]) => Number.isFinite(x) && Number.isFinite(y) && (!opts.logx || x > 0) && (!opts.logy || y > 0);
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: opts.width ?? 720, height: opts.height ?? 440 });
   const lines: Record<string, unknown>[] = [];
+  const bands: { points: [number, number][]; color: string }[] = [];
   series.forEach((s, i) => {
     const color = PALETTE[Math.floor(i / 1) % PALETTE.length];
     const base = s.name.replace(/ \(theory\)$/, "").replace(/^theory$/, series[0]?.name ?? "");
     const idx = Math.max(0, series.findIndex((o) => o.name.replace(/ \(theory\)$/, "") === base));
     const c = PALETTE[idx % PALETTE.length] ?? color;
     if (s.band) {
-      lines.push({ type: "line", name: `${s.name} band`, data: s.band.lower.filter(keep), stack: `band${i}`, symbol: "none", lineStyle: { opacity: 0 }, silent: true });
-      const upper = s.band.upper.filter(keep);
-      const lower = s.band.lower.filter(keep);
-      lines.push({ type: "line", name: `${s.name} +-std`, data: upper.map(([x, y], j) => [x, y - (lower[j]?.[1] ?? y)]), stack: `band${i}`, symbol: "none", lineStyle: { opacity: 0 }, areaStyle: { color: c, opacity: 0.18 }, silent: true });
+      // The band is one closed polygon (upper edge left to right, lower edge back), drawn beneath
+      // everything after the chart is laid out (ECharts' server-side renderer does not draw custom
+      // series). Invisible edges keep the band inside the axis range. On a log axis a lower edge at
+      // or below 0 is clamped to a tenth of the mean.
+      const up = s.band.upper.filter(keep);
+      const lo = s.band.lower.map(([x, y], j): [number, number] => [x, opts.logy && !(y > 0) ? (s.points[j]?.[1] ?? 1) / 10 : y]).filter(keep);
+      if (up.length + lo.length >= 3) {
+        bands.push({ points: [...up, ...[...lo].reverse()], color: c });
+        for (const edge of [up, lo]) lines.push({ type: "line", name: `${s.name} band`, data: edge, symbol: "none", silent: true, lineStyle: { opacity: 0 }, z: 0 });
+      }
     }
-    lines.push({ type: "line", name: s.name, data: s.points.filter(keep), showSymbol: false, symbol: "none", lineStyle: { type: s.dashed ? "dashed" : "solid", width: s.dashed ? 2 : 1.6, color: s.dashed && series.length <= 2 ? "#111111" : c }, itemStyle: { color: s.dashed && series.length <= 2 ? "#111111" : c } });
+    // Simulation solid and on top; theory dashed beneath it (visible where they differ).
+    const pts = s.points.filter(keep);
+    if (pts.length === 1) process.stderr.write(`saddle plot: series '${s.name}' has one point; drawn as a marker\n`);
+    lines.push({ type: "line", name: s.name, z: s.dashed ? 2 : 3, data: pts, showSymbol: pts.length <= 12, symbol: pts.length <= 12 ? "circle" : "none", symbolSize: 5, lineStyle: { type: s.dashed ? "dashed" : "solid", width: s.dashed ? 2.2 : 1.6, color: s.dashed && series.length <= 2 ? "#111111" : c }, itemStyle: { color: s.dashed && series.length <= 2 ? "#111111" : c } });
   });
   const width = opts.width ?? 720;
   // A title longer than about one line at 14 px breaks onto a second line, and the plot moves down.
@@ -76,13 +88,19 @@ export function renderSvg(series: Series[], opts: FigureOptions): string {
     animation: false,
     backgroundColor: "#ffffff",
     title: title ? { text: title, left: "center", textStyle: { fontSize: 14, fontFamily: "sans-serif" } } : undefined,
-    legend: { bottom: 0, width: "80%", data: series.map((s) => s.name), textStyle: { fontFamily: "sans-serif" } },
+    legend: { bottom: 0, width: "80%", itemGap: 36, data: series.map((s) => s.name), textStyle: { fontFamily: "sans-serif" } },
     grid: { left: 90, right: 30, top: opts.title ? (twoLineTitle ? 70 : 50) : 30, bottom: 90 },
     xAxis: { type: opts.logx ? "log" : "value", name: opts.xLabel, nameLocation: "middle", nameGap: 30, scale: !opts.logx, axisLabel: { fontFamily: "sans-serif", formatter: tick } },
     yAxis: { type: opts.logy ? "log" : "value", name: yLabel, nameLocation: "middle", nameGap: yLabel === opts.yLabel ? 68 : 56, scale: !opts.logy, axisLabel: { fontFamily: "sans-serif", formatter: tick } },
     series: lines,
   });
-  const svg = chart.renderToSVGString();
+  let svg = chart.renderToSVGString();
+  if (bands.length) {
+    const px = (p: [number, number]) => chart.convertToPixel({ gridIndex: 0 }, p);
+    const paths = bands.map((b) => `<path d="M${b.points.map((p) => px(p).map((v) => v.toFixed(1)).join(" ")).join("L")}Z" fill="${b.color}" fill-opacity="0.18" stroke="none" class="saddle-band"></path>`).join("");
+    const at = svg.indexOf("</rect>"); // after the background, beneath axes and lines
+    svg = at >= 0 ? svg.slice(0, at + 7) + paths + svg.slice(at + 7) : svg.replace(/(<svg[^>]*>)/, `$1${paths}`);
+  }
   chart.dispose();
   return svg;
 }

@@ -189,6 +189,6 @@ export async function runIntoStore(
     store.insertRows(id, done.theory, "theory", lease);
     store.putClaims(id, done.claims, lease);
     store.finishRun(id, "done", null, lease);
-  })();
+  }).immediate();
   return { ...base, status: "done", reason: null, final: finalValues(all), claims: done.claims };
 }

@@ -291,7 +291,11 @@ export class Store {
     return this.db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND lease_id = ? AND status = 'running'").run(now(), id, lease).changes === 1;
   }
 
-  /** Throws LeaseLostError when `lease` is given and no longer owns the run (call inside the write's transaction). */
+  /**
+   * Throws LeaseLostError when `lease` is given and no longer owns the run. Called inside the
+   * write's transaction, which is IMMEDIATE: a deferred transaction that reads before it writes
+   * cannot wait for another writer in WAL mode (SQLite answers SQLITE_BUSY at once).
+   */
   private fence(run: string, lease: string | undefined): void {
     if (lease === undefined) return;
     // The owner writes only while the run is running under its lease: once another process marked
@@ -304,7 +308,7 @@ export class Store {
     this.db.transaction(() => {
       this.fence(id, lease);
       this.db.prepare("UPDATE runs SET status = ?, reason = ?, finished_at = ? WHERE id = ?").run(status, reason, now(), id);
-    })();
+    }).immediate();
   }
 
   /** Appends rows in one transaction (refused with LeaseLostError when `lease` no longer owns the run). */
@@ -318,25 +322,29 @@ export class Store {
     this.db.transaction(() => {
       this.fence(run, lease);
       for (const r of rows) ins.run(run, r.step, r.t, r.probe, r.key, Number.isFinite(r.value) ? r.value : null, source, r.coords && Object.keys(r.coords).length ? JSON.stringify(r.coords) : null);
-    })();
+    }).immediate();
   }
 
   /** Keeps the first `count` simulated rows of a run (in emission order) and deletes the rest: resuming from a checkpoint taken after `count` rows. */
   keepFirstRows(run: string, count: number, lease?: string): void {
-    this.fence(run, lease);
-    this.db.prepare("DELETE FROM metrics WHERE run = ? AND source = 'sim' AND rowid NOT IN (SELECT rowid FROM metrics WHERE run = ? AND source = 'sim' ORDER BY rowid LIMIT ?)").run(run, run, count);
+    this.db.transaction(() => {
+      this.fence(run, lease);
+      this.db.prepare("DELETE FROM metrics WHERE run = ? AND source = 'sim' AND rowid NOT IN (SELECT rowid FROM metrics WHERE run = ? AND source = 'sim' ORDER BY rowid LIMIT ?)").run(run, run, count);
+    }).immediate();
   }
 
   deleteRows(run: string, source: "sim" | "theory", lease?: string): void {
-    this.fence(run, lease);
-    this.db.prepare("DELETE FROM metrics WHERE run = ? AND source = ?").run(run, source);
+    this.db.transaction(() => {
+      this.fence(run, lease);
+      this.db.prepare("DELETE FROM metrics WHERE run = ? AND source = ?").run(run, source);
+    }).immediate();
   }
 
   putArtifact(run: string, name: string, kind: string, data: Buffer | string, lease?: string): void {
     this.db.transaction(() => {
       this.fence(run, lease);
       this.db.prepare("INSERT OR REPLACE INTO artifacts (run, name, kind, created_at, data) VALUES (?, ?, ?, ?, ?)").run(run, name, kind, now(), data);
-    })();
+    }).immediate();
   }
 
   getArtifact(run: string, name: string): Buffer | null {
@@ -352,7 +360,7 @@ export class Store {
       this.fence(run, lease);
       this.db.prepare("DELETE FROM claims WHERE run = ?").run(run);
       for (const c of claims) if (c.applicable) ins.run(run, c.claim, c.statement, fin(c.theory), fin(c.measured), fin(ruleThreshold(c.rule)), fin(c.error), c.pass ? 1 : 0, c.kind, JSON.stringify(c.rule), c.ruleText, c.reason ?? null, c.units ?? null);
-    })();
+    }).immediate();
   }
 
   /** A run's stored claims as outcomes (claims stored before kinds existed read as kind 'claim'). */

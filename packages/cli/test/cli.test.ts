@@ -8,14 +8,21 @@ import { fileURLToPath } from "node:url";
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const EXP = "linear-saddle-to-saddle";
 
+/** The child's environment: the user's, without their store (tests never touch it). */
+function env(): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+  delete e.SADDLE_STORE;
+  return e;
+}
+
 function saddle(args: string[], cwd: string) {
   // maxBuffer: exports of long runs exceed spawnSync's 1 MiB default and would be cut silently.
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: "utf8", env: env(), maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function start(args: string[], cwd: string): ChildProcess {
-  return spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  return spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], env: env() });
 }
 
 const exited = (p: ChildProcess) => new Promise<number | null>((res) => p.on("close", (code) => res(code)));

@@ -12,7 +12,12 @@ import { Store } from "../src/store.js";
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const EXP = "linear-saddle-to-saddle";
 
-const env = (extra: Record<string, string> = {}) => ({ ...process.env, NO_COLOR: "1", ...extra });
+/** The child's environment: the user's without their store (tests never touch it), plus `extra`. */
+const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...extra };
+  if (!("SADDLE_STORE" in extra)) delete e.SADDLE_STORE;
+  return e;
+};
 function saddle(args: string[], cwd: string, extra: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: "utf8", env: env(extra), maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
