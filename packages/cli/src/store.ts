@@ -396,7 +396,7 @@ export class Store {
 
   getRun(idOrPrefix: string): RunRecord | null {
     const exact = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(idOrPrefix) as (Omit<RunRecord, "config"> & { config: string }) | undefined;
-    const rows = exact ? [exact] : (this.db.prepare("SELECT * FROM runs WHERE id LIKE ? ORDER BY created_at DESC").all(`${idOrPrefix}%`) as (Omit<RunRecord, "config"> & { config: string })[]);
+    const rows = exact ? [exact] : (this.db.prepare("SELECT * FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at DESC").all(`${idOrPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) as (Omit<RunRecord, "config"> & { config: string })[]);
     if (rows.length === 0) return null;
     if (rows.length > 1) throw new Error(`run id prefix '${idOrPrefix}' matches ${rows.length} runs; give more characters`);
     return { ...rows[0], config: JSON.parse(rows[0].config) };

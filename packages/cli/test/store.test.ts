@@ -168,3 +168,15 @@ describe("store: ownership of a run is a lease", () => {
     expect(() => new Store(p, { readonly: true })).toThrow(/cannot open the run store at .*: file is not a database\. If the file is damaged, move it aside/);
   });
 });
+
+describe("store: run ids by prefix", () => {
+  it("a prefix is literal: SQL wildcards % and _ match only themselves", () => {
+    const dir = mkdtempSync(join(tmpdir(), "saddle-prefix-"));
+    const s = new Store(join(dir, "s.db"));
+    s.createRun({ id: "linear-abc", experiment: "e", config: {}, seed: 0, preset: null, backend: "reference", codeVersion: "test" });
+    expect(s.getRun("linear-")?.id).toBe("linear-abc");
+    for (const p of ["%", "%s", "linear_", "_inear", "%abc"]) expect(s.getRun(p), p).toBeNull();
+    s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
