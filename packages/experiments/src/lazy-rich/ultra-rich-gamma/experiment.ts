@@ -24,6 +24,22 @@ const schema = z
     rtol: z.number().min(1e-13).max(1e-6).describe("convergence tolerance on the residual |f - y| / |y|"),
     bisections: z.number().int().min(10).max(60).describe("bisection halvings of the stable/unstable log-lr bracket"),
     hessianFraction: z.number().min(0.05).max(0.9).describe("the Hessian is measured at the end of a converged run at this fraction of the measured edge"),
+    mlp: z
+      .object({
+        enabled: z.boolean().describe("run the muP MLP optimal-lr sweep (off in the quick preset: ~1 min)"),
+        layers: z.number().int().min(2).max(4).describe("weight layers L of the ReLU MLP (the reference: 3)"),
+        width: z.number().int().min(4).max(256).describe("hidden width N"),
+        inputDim: z.number().int().min(1).max(64).describe("input dimension d (Gaussian inputs, linear teacher)"),
+        batch: z.number().int().min(1).max(256).describe("online batch (fresh samples every step)"),
+        steps: z.number().int().min(10).max(5000).describe("SGD steps per (gamma, eta) run"),
+        lazyGammas: z.array(z.number().positive().max(1)).min(2).max(6).describe("gammas of the lazy slope fit (ascending)"),
+        richGammas: z.array(z.number().min(1).max(1e4)).min(2).max(6).describe("gammas of the rich slope fit (ascending)"),
+        etaPerDecade: z.number().int().min(1).max(4).describe("eta_0 grid points per decade (the paper: 2)"),
+        etaTop: z.number().positive().max(1e12).describe("the downward eta_0 scan starts here (must diverge at every gamma)"),
+        decadesBelow: z.number().int().min(1).max(6).describe("decades scanned below the largest non-divergent eta_0 (the paper: 3)"),
+      })
+      .strict()
+      .describe("the muP MLP of the paper's CPU check: output / gamma, centred f - f_0, SGD at lr = N eta_0"),
   })
   .strict()
   .refine((c) => new Set(c.depths).size === c.depths.length, { message: "depths must be distinct", path: ["depths"] })
@@ -107,6 +123,45 @@ const chainLoss = (gamma: number, y: number) => (p: Chain) => {
 };
 const chainOf = (w: readonly number[]): Chain => Object.fromEntries(w.map((v, i) => [`w${String(i).padStart(2, "0")}`, S.scalar(v)]));
 
+type MlpParams = Record<string, Tensor>;
+
+/**
+ * The paper's muP MLP (reference: Richness_Sweep `vision_tasks/models.py`): hidden layers
+ * relu(h W / sqrt(fan_in)) with W ~ N(0, 1), readout h W / N (muP), the output divided by gamma and
+ * centred, f = (f_theta - f_theta0) / gamma; plain SGD at lr = N eta_0 on online batches of a linear
+ * teacher y = x beta / sqrt(d). Returns the mean online loss of the last 10% of steps (Infinity when
+ * the loss became non-finite or exceeded 1e6: diverged).
+ */
+function mlpFinalLoss(cfg: UltraRichConfig["mlp"], gamma: number, eta0: number, init: MlpParams, teacher: Tensor, dataRng: S.Rng): number {
+  const { width: n, inputDim: d, layers } = cfg;
+  const forward = (p: MlpParams, x: Tensor): Tensor => {
+    let h = x;
+    for (let l = 0; l < layers - 1; l++) h = S.relu(S.div(S.matmul(h, p[`w${l}`]), Math.sqrt(l === 0 ? d : n)));
+    return S.div(S.matmul(h, p[`w${layers - 1}`]), n);
+  };
+  let x: Tensor = S.zeros([cfg.batch, d]);
+  let y: Tensor = S.zeros([cfg.batch, 1]);
+  let f0: Tensor = S.zeros([cfg.batch, 1]);
+  const vg = S.valueAndGrad((p: MlpParams) => S.mul(S.mean(S.square(S.sub(S.div(S.sub(forward(p, x), f0), gamma), y))), 0.5));
+  const lr = n * eta0;
+  let p = init;
+  const tail: number[] = [];
+  const keepFrom = Math.floor(0.9 * cfg.steps);
+  for (let t = 0; t < cfg.steps; t++) {
+    x = S.normal(dataRng, [cfg.batch, d]);
+    y = S.div(S.matmul(x, teacher), Math.sqrt(d));
+    f0 = S.noGrad(() => forward(init, x));
+    const [l, g] = vg(p);
+    const v = l.item();
+    if (!(v <= 1e6)) return Infinity;
+    if (t >= keepFrom) tail.push(v);
+    const next: MlpParams = {};
+    for (const k of Object.keys(p)) next[k] = S.sub(p[k], S.mul(g[k], lr));
+    p = next;
+  }
+  return tail.reduce((a, b) => a + b, 0) / tail.length;
+}
+
 function claimsFor(cfg: UltraRichConfig): Claim<UltraRichConfig, undefined>[] {
   const b = horizonBias(cfg.steps, cfg.rtol);
   // The edge tolerance: a bisection on "converged within T steps" sits ln(A/rtol)/(2T) below the
@@ -164,6 +219,17 @@ function claimsFor(cfg: UltraRichConfig): Claim<UltraRichConfig, undefined>[] {
       },
     });
   }
+  for (const regime of ["lazy", "rich"] as const) {
+    const gs = regime === "lazy" ? cfg.mlp.lazyGammas : cfg.mlp.richGammas;
+    const tol = regime === "lazy" ? 0.3 : 0.2;
+    out.push({
+      id: `mlp-${regime}-slope`,
+      kind: "claim",
+      statement: `muP ReLU MLP (L = ${cfg.mlp.layers}, N = ${cfg.mlp.width}, online batch ${cfg.mlp.batch}, ${cfg.mlp.steps} SGD steps): the log-log slope of the optimal eta_0 (lowest final online loss on a ${cfg.mlp.etaPerDecade}-per-decade grid) over gamma in {${gs.join(", ")}} equals the toy's exponent ${regime === "lazy" ? "2" : "2/L"} within ${tol} (the issue's rule; the grid step alone is ${(1 / cfg.mlp.etaPerDecade).toFixed(2)} decades per point)`,
+      appliesTo: (c) => c.mlp.enabled,
+      check: ({ sim }) => absClose(edgeExponent(cfg.mlp.layers, regime), logLogSlope(gs, gs.map((gamma) => sim.one("mlp", "etaStar", { gamma }))), tol, { units: "d ln eta* / d ln gamma" }),
+    });
+  }
   return out;
 }
 
@@ -173,6 +239,8 @@ function claimsFor(cfg: UltraRichConfig): Claim<UltraRichConfig, undefined>[] {
  * largest converging lr, measured by bisection on simulated GD, against Saddle's edge
  * 2 / lambda_max(balanced minimum); its log-log slopes 2 (lazy) and 2/L (rich); the Hessian.
  */
+const MLP_OFF = { enabled: false, layers: 3, width: 64, inputDim: 20, batch: 32, steps: 500, lazyGammas: [0.003, 0.01, 0.03, 0.1], richGammas: [10, 30, 100, 300, 1000], etaPerDecade: 4, etaTop: 1e4, decadesBelow: 3 };
+
 export const ultraRichGamma = defineExperiment({
   id: "ultra-rich-gamma",
   title: "ultra-rich gamma: the largest stable lr of a scalar deep chain scales as gamma^2 (lazy) and gamma^(2/L) (rich)",
@@ -180,10 +248,10 @@ export const ultraRichGamma = defineExperiment({
   paper: PAPERS.ultraRich,
   schema,
   presets: {
-    quick: { depths: [2, 3, 4], target: 1, lazy: { lo: 1e-4, hi: 1e-2 }, rich: { lo: 1e2, hi: 1e4 }, perDecade: 2, bridge: true, steps: 20000, rtol: 1e-10, bisections: 30, hessianFraction: 0.5 },
-    full: { depths: [2, 3, 4, 6], lazy: { lo: 1e-5, hi: 1e-2 }, rich: { lo: 1e2, hi: 1e5 }, steps: 50000, bisections: 40 },
+    quick: { depths: [2, 3, 4], target: 1, lazy: { lo: 1e-4, hi: 1e-2 }, rich: { lo: 1e2, hi: 1e4 }, perDecade: 2, bridge: true, steps: 20000, rtol: 1e-10, bisections: 30, hessianFraction: 0.5, mlp: MLP_OFF },
+    full: { depths: [2, 3, 4, 6], lazy: { lo: 1e-5, hi: 1e-2 }, rich: { lo: 1e2, hi: 1e5 }, steps: 50000, bisections: 40, mlp: { ...MLP_OFF, enabled: true } },
   },
-  deterministic: "the toy is deterministic: w(0) = 1, fixed target, full-batch GD, bisection from a fixed start (no random draw anywhere)",
+  deterministic: "the toy is deterministic: w(0) = 1, fixed target, full-batch GD, bisection from a fixed start (no random draw); only the opt-in MLP sweep (mlp.enabled, off in the quick preset and the domain) draws its init and batches from the run stream",
   domain: {
     axes: {
       depths: { choices: [[2, 3, 4], [2, 5], [3, 6], [4], [2, 8]] },
@@ -221,7 +289,38 @@ export const ultraRichGamma = defineExperiment({
           },
         ] as const,
     );
-    yield* phases(ctx, parts);
+    const mlpPart = [
+      "mlp",
+      async function* (): AsyncGenerator<Row> {
+        const m = cfg.mlp;
+        const r = ctx.rng.fork("mlp");
+        const init: MlpParams = {};
+        for (let l = 0; l < m.layers; l++) init[`w${l}`] = S.normal(r.fork(`init-${l}`), [l === 0 ? m.inputDim : m.width, l === m.layers - 1 ? 1 : m.width]);
+        const teacher = S.normal(r.fork("teacher"), [m.inputDim, 1]);
+        const step = 10 ** (1 / m.etaPerDecade);
+        for (const gamma of [...m.lazyGammas, ...m.richGammas]) {
+          // Downward scan from etaTop (the paper's sweep: stop 3 decades below the largest stable
+          // eta_0); every run sees the same init and the same online batches (common random numbers).
+          let best = NaN;
+          let bestLoss = Infinity;
+          let stable = 0;
+          for (let k = 0; k < 200 && stable < m.decadesBelow * m.etaPerDecade + 1; k++) {
+            if (await tick(ctx)) return;
+            const eta = m.etaTop / step ** k;
+            const loss = mlpFinalLoss(m, gamma, eta, init, teacher, r.fork("data"));
+            yield { step: k, t: eta, probe: "mlp", key: "finalLoss", value: Number.isFinite(loss) ? loss : NaN, coords: { gamma, eta } };
+            if (!Number.isFinite(loss)) continue;
+            stable++;
+            if (loss < bestLoss) {
+              bestLoss = loss;
+              best = eta;
+            }
+          }
+          yield { step: 0, t: gamma, probe: "mlp", key: "etaStar", value: stable > 1 ? best : NaN, coords: { gamma } };
+        }
+      },
+    ] as const;
+    yield* phases(ctx, cfg.mlp.enabled ? [...parts, mlpPart] : parts);
   },
   theory(cfg) {
     const rows: Row[] = [];
