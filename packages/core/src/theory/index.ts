@@ -15,4 +15,5 @@ export * as margin from "./symmetry/margin/index.js";
 // lazy-rich
 export * as getRichQuick from "./lazy-rich/get-rich-quick/index.js";
 export * as lambdaBalanced from "./lazy-rich/lambda-balanced/index.js";
+export * as saddleEscape from "./lazy-rich/saddle-escape/index.js";
 export * as ultraRich from "./lazy-rich/ultra-rich/index.js";
