@@ -11,10 +11,10 @@ import type { Paper } from "./papers.js";
  * A new family joins by adding a row.
  */
 export const FAMILIES = {
-  "saddle-to-saddle": "Saddle-to-saddle and stepwise dynamics from small initialisation (exact linear dynamics, AGF)",
+  "saddle-to-saddle": "Saddle-to-saddle and stepwise dynamics from small initialisation (exact linear dynamics, AGF, stepwise SSL)",
   kernels: "Kernel theory: analytic kernels, eigenlearning, random features, NTK evolution and adversarial eigen-features",
   symmetry: "Symmetry and conservation: neural mechanics, Noether currents, stochastic collapse, margins, limiting SGD, attention",
-  "lazy-rich": "Lazy versus rich regimes: exact solutions for balanced and unbalanced initialisations",
+  "lazy-rich": "Lazy versus rich regimes: exact solutions for balanced and unbalanced initialisations, the ultra-rich limit, saddle escape in deep ReLU nets",
 } as const;
 
 export type Family = keyof typeof FAMILIES;

@@ -353,7 +353,10 @@ export const symmetryBreakingAttention = defineExperiment({
       },
       muQ: { range: [0.2, 1] },
       muV: { choices: [0, 0.5] },
-      batch: { choices: [2, 4, 8] },
+      // Batch 2 is out: ECD with beta_Q + beta_V at batch 2 on the 8-letter corpus ended at 2.74 nats
+      // after 60 steps (sample seed 0, config seed 421), above the 1.89-nat unigram entropy; at batch 4
+      // the same config ends at 1.00 (seed 421) and 0.90 (seed 7).
+      batch: { choices: [4, 8] },
       noether: { choices: [{ steps: 30, lr: 0.1, momentum: 0.9, ecdSteps: 10 }, { steps: 40, lr: 0.05, momentum: 0.8, ecdSteps: 10 }, { steps: 20, lr: 0.2, momentum: 0.95, ecdSteps: 10 }] },
       sombrero: { choices: [{ steps: 15000, noise: 0.1, sgdmLr: 1e-2, sgdmBeta: 0.9, adamLr: 1e-3 }, { steps: 10000, noise: 0.2, sgdmLr: 5e-3, sgdmBeta: 0.95, adamLr: 2e-3 }] },
     },
@@ -362,7 +365,7 @@ export const symmetryBreakingAttention = defineExperiment({
     // corpus) some runs were still above the unigram entropy (2.78 against 2.761 nats); the
     // 16-letter corpus still failed once at 60 steps (2.768) and was replaced by a 10-letter one.
     derive: (c) => ({ compare: { ...c.compare, steps: 60 } }),
-    note: "CPU-sized models only (d <= 32, 1-2 layers): the claims are exact identities and qualitative contrasts that do not depend on scale. The loss comparison is reported, not asserted; its sanity check (every run below the unigram entropy) needs 60 steps in the domain: at the quick preset's 25, runs on a 16-letter corpus or at batch 2 ended at 2.58-2.80 nats, above the unigram entropy (a 16-letter corpus, and a 10-letter one with 4 successors per context, failed even at 60 steps: only corpora with 2-3 successors are kept)",
+    note: "CPU-sized models only (d <= 32, 1-2 layers): the claims are exact identities and qualitative contrasts that do not depend on scale. The loss comparison is reported, not asserted; its sanity check (every run below the unigram entropy) needs 60 steps in the domain: at the quick preset's 25, runs on a 16-letter corpus or at batch 2 ended at 2.58-2.80 nats, above the unigram entropy (a 16-letter corpus, and a 10-letter one with 4 successors per context, failed even at 60 steps: only corpora with 2-3 successors are kept); batch >= 4, because ECD at batch 2 stayed above the unigram entropy (2.74 nats on the 8-letter corpus)",
   },
   setup: (cfg, { rng }) => {
     const model = makeModel(modelOf(cfg));
