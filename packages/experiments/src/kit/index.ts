@@ -7,3 +7,4 @@ export * from "./context.js";
 export * from "./figure.js";
 export * from "./define.js";
 export * from "./execute.js";
+export * from "./measure.js";

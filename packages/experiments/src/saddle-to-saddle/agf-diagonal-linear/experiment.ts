@@ -1,7 +1,7 @@
 import { z } from "zod";
 import * as S from "@saddle/core";
 import type { Row, Tensor } from "@saddle/core";
-import { PAPERS, absClose, atLeast, atMost, defineExperiment, failed, finished, phases, relClose, tick, trainHooks, type Claim, type ClaimResult } from "../../kit/index.js";
+import { PAPERS, absClose, atLeast, atMost, defineExperiment, failed, finished, gdStepSeconds, medianSeconds, phases, relClose, relDistance, tick, trainHooks, type Claim, type ClaimResult } from "../../kit/index.js";
 
 const { agf } = S;
 
@@ -260,28 +260,7 @@ function lrError(cfg: AgfDiagonalConfig): number {
   return cfg.lr * (fro / n);
 }
 
-function relDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] * b[i];
-  }
-  return Math.sqrt(num / den);
-}
 
-/** Median wall-clock seconds of `fn` over `reps` calls after one warm-up call. */
-function medianSeconds(fn: () => void, reps = 5): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push((performance.now() - t0) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(reps / 2)];
-}
 
 /** The claim set the engine predicts for this config: K drops, K - 1 plateaus between them, and the sweep's convergence per drop. */
 function claimsFor(cfg: AgfDiagonalConfig, setup: DiagonalSetup): Claim<AgfDiagonalConfig, DiagonalSetup>[] {
@@ -353,16 +332,7 @@ function claimsFor(cfg: AgfDiagonalConfig, setup: DiagonalSetup): Claim<AgfDiago
       const gdOpt = S.gd(cfg.lr);
       const bench = Math.min(steps, 2000);
       // GD timed on `bench` steps of the same fused gradient and optimizer update, scaled to the run's steps.
-      const gdSeconds = (medianSeconds(() => {
-        let q = init;
-        let state = gdOpt.init(q);
-        for (let i = 0; i < bench; i++) {
-          const [, g] = lg(q);
-          const [updates, next] = gdOpt.update(g, state, q);
-          state = next;
-          q = S.applyUpdates(q, updates);
-        }
-      }, 3) * steps) / bench;
+      const gdSeconds = (gdStepSeconds(lg, gdOpt, init, bench, 3) * steps) / bench;
       const agfSeconds = medianSeconds(() => agf.alternatingGradientFlow(setup.model), 3);
       return atLeast(gdSeconds / agfSeconds, 1, { units: "x faster (GD s / AGF engine s)" });
     },

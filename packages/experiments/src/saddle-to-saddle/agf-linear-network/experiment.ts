@@ -1,7 +1,7 @@
 import { z } from "zod";
 import * as S from "@saddle/core";
 import type { Row, Tensor } from "@saddle/core";
-import { PAPERS, atLeast, atMost, defineExperiment, failed, finished, phases, relClose, trainHooks, type Claim } from "../../kit/index.js";
+import { PAPERS, atLeast, atMost, defineExperiment, failed, finished, gdStepSeconds, medianSeconds, phases, relClose, relDistance, trainHooks, type Claim } from "../../kit/index.js";
 
 const { agf } = S;
 
@@ -269,28 +269,7 @@ function dropAllowance(cfg: AgfLinearNetworkConfig, run: EngineAt, k: number): n
   return ((1 + Math.log(cfg.hidden)) * c) / (2 * sigmaOf(cfg, i)) + ((cfg.lr * sigmaMax) / (2 * c)) * run.times[k - 1];
 }
 
-function relFrobenius(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] * b[i];
-  }
-  return Math.sqrt(num / den);
-}
 
-/** Median wall-clock seconds of `fn` over `reps` calls after one warm-up call. */
-function medianSeconds(fn: () => void, reps = 3): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push((performance.now() - t0) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(reps / 2)];
-}
 
 /** The claim set the engine predicts for this config: K drops, K - 1 plateaus, the sweep per drop, and the conjecture where it applies. */
 function claimsFor(cfg: AgfLinearNetworkConfig, setup: LinearNetworkSetup): Claim<AgfLinearNetworkConfig, LinearNetworkSetup>[] {
@@ -374,16 +353,7 @@ function claimsFor(cfg: AgfLinearNetworkConfig, setup: LinearNetworkSetup): Clai
       const init: Params = { a: S.tensor(main.a0, [c, cfg.hidden]), w: S.tensor(main.w0, [cfg.hidden, c]) };
       const opt = S.gd(cfg.lr);
       const bench = Math.min(last.step, 2000);
-      const gdSeconds = (medianSeconds(() => {
-        let q = init;
-        let state = opt.init(q);
-        for (let i = 0; i < bench; i++) {
-          const [, g] = lg(q);
-          const [updates, next] = opt.update(g, state, q);
-          state = next;
-          q = S.applyUpdates(q, updates);
-        }
-      }) * last.step) / bench;
+      const gdSeconds = (gdStepSeconds(lg, opt, init, bench, 3) * last.step) / bench;
       const units = Array.from({ length: cfg.hidden }, (_, i) => Float64Array.from([...Array.from({ length: c }, (_, r) => main.a0[r * cfg.hidden + i]), ...Array.from({ length: c }, (_, j) => main.w0[i * c + j])]));
       const model = agf.linearNetworkNeurons(setup.moments, units);
       const agfSeconds = medianSeconds(() => agf.alternatingGradientFlow(model), 1);
@@ -446,7 +416,7 @@ export const agfLinearNetwork = defineExperiment({
           const beta = new Float64Array(c * d);
           for (let r = 0; r < c; r++) for (let h = 0; h < H; h++) for (let q = 0; q < d; q++) beta[r * d + q] += A[r * H + h] * W[h * d + q];
           const out: Record<string, number> = {};
-          for (let k = 1; k < K; k++) out[String(k)] = relFrobenius(beta, run.predictors[k]);
+          for (let k = 1; k < K; k++) out[String(k)] = relDistance(beta, run.predictors[k]);
           return out;
         });
         const train = S.train({
