@@ -31,7 +31,7 @@ export function finalValues(rows: readonly Row[]): Record<string, number> {
 }
 
 /** How long a cancelled compute may take to stop before its worker is terminated (ms). */
-export const CANCEL_GRACE_MS = 700;
+export const CANCEL_GRACE_MS = 400;
 
 /**
  * Runs an experiment into the store. The compute (setup, run, theory, claims) runs in a worker
@@ -101,7 +101,13 @@ export async function runIntoStore(
   const stop = () => {
     Atomics.store(new Int32Array(cancel), 0, 1);
     worker.postMessage("cancel");
-    killTimer ??= setTimeout(() => void worker.terminate(), CANCEL_GRACE_MS);
+    // A compute inside a long synchronous call (a big factorisation, a theory solve) cannot read
+    // the cancel: after the grace it is terminated and the run ends without waiting for the thread
+    // to unwind (rows it posts later are after the last checkpoint, which resume replaces anyway).
+    killTimer ??= setTimeout(() => {
+      void worker.terminate();
+      settle();
+    }, CANCEL_GRACE_MS);
   };
   const onSignal = (sig: NodeJS.Signals) => {
     if (signalName !== null) {
@@ -136,8 +142,15 @@ export async function runIntoStore(
     }
   };
   let writeError: Error | null = null;
+  let settle: () => void = () => {};
+  let settled = false;
   await new Promise<void>((resolve) => {
+    settle = () => {
+      settled = true;
+      resolve();
+    };
     worker.on("message", (m: WorkerMessage) => {
+      if (settled) return;
       try {
         if (m.type === "rows") {
           write(() => store.insertRows(id, m.rows, "sim", lease));
@@ -147,8 +160,11 @@ export async function runIntoStore(
           }
         } else if (m.type === "checkpoint") write(() => store.putArtifact(id, "checkpoint", "checkpoint", m.data, lease));
         else {
+          // The result is in (every row message came before it): finish now; the thread's own
+          // teardown can take a second and must not delay the run's end.
           end = m;
-          killTimer ??= setTimeout(() => void worker.terminate(), 2000); // the result is in; the thread must not linger
+          void worker.terminate();
+          settle();
         }
       } catch (err) {
         writeError = err as Error;
@@ -156,7 +172,7 @@ export async function runIntoStore(
       }
     });
     worker.on("error", (err) => (end = { type: "end", status: "failed", message: err.message }));
-    worker.on("exit", () => resolve());
+    worker.on("exit", () => settle());
   });
   clearInterval(hb);
   clearTimeout(killTimer);
@@ -174,7 +190,8 @@ export async function runIntoStore(
     store.finishRun(id, "diverged", end.reason, lease);
     return { ...base, status: "diverged", reason: end.reason, final: finalValues(all), claims: [] };
   }
-  if (signalName !== null || end.status === "interrupted") {
+  // A signal that arrives after the compute finished does not undo the result.
+  if (end.status === "interrupted" || (signalName !== null && end.status !== "done")) {
     const reason = `interrupted by ${signalName ?? "cancel"}; resume with 'saddle run ${e.id} --resume ${id}'`;
     store.finishRun(id, "interrupted", reason, lease);
     return { ...base, status: "interrupted", reason, final: finalValues(all), claims: [], signal: signalName ?? undefined };

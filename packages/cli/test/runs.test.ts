@@ -57,8 +57,8 @@ describe("runs you can stop, trust and take over", () => {
   });
 
   it("SIGINT and SIGTERM at seeded random moments stop every experiment's quick run within a second, rows kept", async () => {
-    // The budget is 1 s from the signal to the exit; the cancel's grace is 0.7 s, and a loaded CI
-    // machine adds process teardown, so the test allows 1.5 s and reports the slowest.
+    // The budget is 1 s from the signal to the exit: the compute stops at its next step or its
+    // worker is terminated after 0.4 s, and the process exits at once (measured here: 5-250 ms).
     const rng = Rng.seed(13);
     const slow: string[] = [];
     let worst = 0;
@@ -77,7 +77,7 @@ describe("runs you can stop, trust and take over", () => {
       const r = runsIn(db)[0];
       if (r.status === "done") continue; // finished before the signal arrived
       worst = Math.max(worst, dt);
-      if (dt > 1.5) slow.push(`${id} ${dt.toFixed(2)} s`);
+      if (dt > 1.0) slow.push(`${id} ${dt.toFixed(2)} s`);
       expect(r.status, `${id}: ${r.reason}`).toBe("interrupted");
       expect(r.reason).toContain(`interrupted by ${sig}`);
       expect(code).toBe(sig === "SIGINT" ? 130 : 143);
@@ -86,7 +86,28 @@ describe("runs you can stop, trust and take over", () => {
     expect(slow, `slowest stop ${worst.toFixed(2)} s`).toEqual([]);
   }, 600_000);
 
-  it("a live run stays live for another host over many leases; a frozen one expires and its take-over loses no row", async () => {
+  it("a live run stays live for another host over many leases", async () => {
+    // Another host checks for 5 s (more than 3 leases of 1.5 s): the owner renews its lease from
+    // its main thread while the compute runs in a worker, so a long run is never found stale.
+    const db = join(dir, "live.db");
+    const p = start(["run", EXP, "--set", "steps=4000000", "--set", "every=4000", "--backend", "reference", "--store", db], dir, { SADDLE_LEASE_S: "1.5" });
+    await waitFor(() => runsIn(db).length > 0);
+    process.env.SADDLE_LEASE_S = "1.5";
+    try {
+      for (let k = 0; k < 5; k++) {
+        await sleep(1000);
+        const other = new Store(db, { host: "another-host" });
+        expect(other.getRun(runsIn(db)[0].id)?.status).toBe("running");
+        other.close();
+      }
+    } finally {
+      delete process.env.SADDLE_LEASE_S;
+      p.kill("SIGKILL");
+      await exited(p);
+    }
+  }, 120_000);
+
+  it("a frozen owner's lease expires; the take-over races the woken owner and loses no row", async () => {
     const lease = { SADDLE_LEASE_S: "1.5" };
     const args = ["--set", "steps=60000", "--set", "every=40", "--backend", "reference"];
     const ref = JSON.parse(saddle(["run", EXP, ...args, "--json", "--store", "ref.db"], dir).stdout);
@@ -96,27 +117,34 @@ describe("runs you can stop, trust and take over", () => {
     let aErr = "";
     a.stderr!.on("data", (d) => (aErr += d));
     await waitFor(() => runsIn(db).length > 0);
-    // Another host checks for 5 s (3 leases): the owner renews its lease from its main thread while
-    // the compute runs in a worker, so the run stays live.
-    process.env.SADDLE_LEASE_S = "1.5";
-    try {
-      for (let k = 0; k < 5; k++) {
-        await sleep(1000);
-        const other = new Store(db, { host: "another-host" });
-        expect(other.getRun(runsIn(db)[0].id)?.status).toBe("running");
-        other.close();
-      }
-      // Freeze the owner: its lease expires and another host finds the run stale.
+    await sleep(300);
+    expect(runsIn(db)[0].status, "the run must still be computing when it is frozen").toBe("running");
+    // Freeze the owner between two writes (a process stopped inside a write transaction would hold
+    // SQLite's lock, and nobody could write: retry until the write lock is free).
+    for (let tries = 0; ; tries++) {
       a.kill("SIGSTOP");
-      await sleep(2500);
+      await sleep(20);
+      try {
+        const d = new Database(db, { timeout: 100 });
+        d.exec("BEGIN IMMEDIATE; ROLLBACK");
+        d.close();
+        break;
+      } catch (err) {
+        if (tries > 50) throw err;
+        a.kill("SIGCONT");
+        await sleep(30);
+      }
+    }
+    await sleep(2500);
+    process.env.SADDLE_LEASE_S = "1.5";
+    const id = runsIn(db)[0].id;
+    try {
       const other = new Store(db, { host: "another-host" });
-      const id = runsIn(db)[0].id;
       expect(other.getRun(id)).toMatchObject({ status: "interrupted", reason: expect.stringMatching(/lease expired/) });
       other.close();
     } finally {
       delete process.env.SADDLE_LEASE_S;
     }
-    const id = runsIn(db)[0].id;
     // The take-over and the frozen owner race: the owner wakes as the resume starts.
     const b = start(["run", EXP, "--resume", id, "--json", "--store", db], dir, lease); // on the backend it started on
     a.kill("SIGCONT");

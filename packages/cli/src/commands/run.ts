@@ -43,7 +43,9 @@ export function registerRun(program: Command): void {
         out(`${res.id}  ${res.status}${res.reason ? ` (${res.reason})` : ""}  ${res.seconds.toFixed(1)} s`);
         if (res.claims.length) out(`${claimsTable(res.claims)}\n\n${tally(res.claims)}`);
       }
-      if (res.status === "interrupted") process.exitCode = res.signal === "SIGINT" ? 130 : 143;
+      // Interrupted: exit now rather than wait for a terminated compute thread to unwind (the
+      // store is closed and the output written; stdout to a file or pipe is synchronous on Linux).
+      if (res.status === "interrupted") process.exit(res.signal === "SIGINT" ? 130 : 143);
       else if (res.status === "diverged" || res.claims.some((c) => c.applicable && c.kind !== "timing" && !c.pass)) process.exitCode = 1;
     });
 }
