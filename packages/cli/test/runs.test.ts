@@ -157,6 +157,24 @@ describe("runs you can stop, trust and take over", () => {
     expect(curve(db, id)).toEqual(curve("ref.db", ref.id));
   }, 300_000);
 
+  it("reproduce: SIGTERM stops every run (none left running), and the report of what finished is written", async () => {
+    const db = join(dir, "repro.db");
+    const p = start(["reproduce", EXP, "kernel-monte-carlo", "limiting-sgd", "-j", "2", "--store", db], dir);
+    let stdout = "";
+    p.stdout!.on("data", (d) => (stdout += d));
+    await waitFor(() => runsIn(db).length >= 2);
+    await sleep(300);
+    const t0 = performance.now();
+    p.kill("SIGTERM");
+    expect(await exited(p)).toBe(143);
+    expect((performance.now() - t0) / 1000).toBeLessThan(5); // children stop within 1 s each, then the report
+    const runs = runsIn(db);
+    expect(runs.filter((r) => r.status === "running")).toEqual([]);
+    expect(runs.some((r) => r.status === "interrupted")).toBe(true);
+    expect(existsSync(join(dir, "report", "index.html"))).toBe(true);
+    expect(stdout).toMatch(/stopped by SIGTERM/);
+  }, 120_000);
+
   it("divergence is stored as diverged with the quantity and step, claims not evaluated; ls and show say so", () => {
     const r = saddle(["run", EXP, "--set", "lr=0.5", "--set", "s=[100]", "--json", "--store", "div.db"], dir);
     expect(r.code).toBe(1);
