@@ -40,6 +40,12 @@ function tick(v: number): string {
   return mm === 1 ? `1e${Number(e)}` : `${mm}e${Number(e)}`;
 }
 
+/** The label of a decade tick at log10 value v: 0.001 ... 10000 plainly, else 1e-8 style. */
+function decade(v: number): string {
+  const e = Math.round(v);
+  return e >= -3 && e <= 4 ? String(Number((10 ** e).toPrecision(1))) : `1e${e}`;
+}
+
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
 
 /**
@@ -50,6 +56,25 @@ const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf
  */
 export function renderSvg(series: Series[], opts: FigureOptions): string {
   const keep = ([x, y]: [number, number]) => Number.isFinite(x) && Number.isFinite(y) && (!opts.logx || x > 0) && (!opts.logy || y > 0);
+  // Log axes are drawn as value axes over log10 of the data, so the ticks can be chosen: every
+  // decade, or every k-th when the data span more than 8 (ECharts' own log axis puts its ticks up
+  // to 10 decades apart). Data within one decade fall back to a linear axis.
+  const all = series.flatMap((s) => [...s.points, ...(s.band?.upper ?? [])]).filter(keep);
+  const axis = (i: 0 | 1, wanted: boolean | undefined) => {
+    if (!wanted || all.length === 0) return { log: false as const };
+    const ls = all.map((p) => Math.log10(p[i]));
+    const lo = Math.floor(Math.min(...ls));
+    const hi = Math.ceil(Math.max(...ls));
+    if (Math.max(...ls) - Math.min(...ls) < 1) return { log: false as const };
+    return { log: true as const, lo, hi: hi === lo ? lo + 1 : hi, step: Math.max(1, Math.ceil((hi - lo) / 8)) };
+  };
+  const ax = axis(0, opts.logx);
+  const ay = axis(1, opts.logy);
+  const tx = ([x, y]: [number, number]): [number, number] => [ax.log ? Math.log10(x) : x, ay.log ? Math.log10(y) : y];
+  const axisOption = (a: ReturnType<typeof axis>) =>
+    a.log
+      ? { type: "value", min: a.lo, max: a.hi, interval: a.step, axisLine: { onZero: false }, axisLabel: { fontFamily: "sans-serif", formatter: decade } }
+      : { type: "value", scale: true, axisLine: { onZero: false }, axisLabel: { fontFamily: "sans-serif", formatter: tick } };
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: opts.width ?? 720, height: opts.height ?? 440 });
   const lines: Record<string, unknown>[] = [];
   const bands: { points: [number, number][]; color: string }[] = [];
@@ -66,12 +91,12 @@ export function renderSvg(series: Series[], opts: FigureOptions): string {
       const up = s.band.upper.filter(keep);
       const lo = s.band.lower.map(([x, y], j): [number, number] => [x, opts.logy && !(y > 0) ? (s.points[j]?.[1] ?? 1) / 10 : y]).filter(keep);
       if (up.length + lo.length >= 3) {
-        bands.push({ points: [...up, ...[...lo].reverse()], color: c });
-        for (const edge of [up, lo]) lines.push({ type: "line", name: `${s.name} band`, data: edge, symbol: "none", silent: true, lineStyle: { opacity: 0 }, z: 0 });
+        bands.push({ points: [...up, ...[...lo].reverse()].map(tx), color: c });
+        for (const edge of [up, lo]) lines.push({ type: "line", name: `${s.name} band`, data: edge.map(tx), symbol: "none", silent: true, lineStyle: { opacity: 0 }, z: 0 });
       }
     }
     // Simulation solid and on top; theory dashed beneath it (visible where they differ).
-    const pts = s.points.filter(keep);
+    const pts = s.points.filter(keep).map(tx);
     if (pts.length === 1) process.stderr.write(`saddle plot: series '${s.name}' has one point; drawn as a marker\n`);
     lines.push({ type: "line", name: s.name, z: s.dashed ? 2 : 3, data: pts, showSymbol: pts.length <= 12, symbol: pts.length <= 12 ? "circle" : "none", symbolSize: 5, lineStyle: { type: s.dashed ? "dashed" : "solid", width: s.dashed ? 2.2 : 1.6, color: s.dashed && series.length <= 2 ? "#111111" : c }, itemStyle: { color: s.dashed && series.length <= 2 ? "#111111" : c } });
   });
@@ -90,8 +115,8 @@ export function renderSvg(series: Series[], opts: FigureOptions): string {
     title: title ? { text: title, left: "center", textStyle: { fontSize: 14, fontFamily: "sans-serif" } } : undefined,
     legend: { bottom: 0, width: "80%", itemGap: 36, data: series.map((s) => s.name), textStyle: { fontFamily: "sans-serif" } },
     grid: { left: 90, right: 30, top: opts.title ? (twoLineTitle ? 70 : 50) : 30, bottom: 90 },
-    xAxis: { type: opts.logx ? "log" : "value", name: opts.xLabel, nameLocation: "middle", nameGap: 30, scale: !opts.logx, axisLabel: { fontFamily: "sans-serif", formatter: tick } },
-    yAxis: { type: opts.logy ? "log" : "value", name: yLabel, nameLocation: "middle", nameGap: yLabel === opts.yLabel ? 68 : 56, scale: !opts.logy, axisLabel: { fontFamily: "sans-serif", formatter: tick } },
+    xAxis: { ...axisOption(ax), name: opts.xLabel, nameLocation: "middle", nameGap: 30 },
+    yAxis: { ...axisOption(ay), name: yLabel, nameLocation: "middle", nameGap: yLabel === opts.yLabel ? 68 : 56 },
     series: lines,
   });
   let svg = chart.renderToSVGString();

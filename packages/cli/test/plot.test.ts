@@ -37,3 +37,21 @@ describe("figures: seed bands", () => {
     expect(ms.upper[0][1] - ms.mean[0][1]).toBeCloseTo(sd, 14);
   });
 });
+
+describe("figures: log axes", () => {
+  const labelsOf = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+  const exponent = (l: string) => (/^1e-?\d+$/.test(l) ? Number(l.slice(2)) : Math.log10(Number(l)));
+  it("ticks at evenly spaced decades covering the data, at most 9, whatever the span", () => {
+    for (const decades of [3, 12, 21]) {
+      const pts = Array.from({ length: 50 }, (_, i): [number, number] => [1 + i, 10 ** (-(decades * i) / 49)]);
+      const svg = renderSvg([{ name: "loss", points: pts }], { xLabel: "t", yLabel: "loss", logy: true });
+      const ys = labelsOf(svg).filter((l) => /^(1e-?\d+|0\.0*1|1|10+)$/.test(l)).map(exponent).filter((e) => e <= 0.5);
+      expect(ys.length, `${decades} decades: ${ys.join(" ")}`).toBeGreaterThanOrEqual(3);
+      expect(ys.length).toBeLessThanOrEqual(9);
+      const steps = new Set(ys.slice(1).map((e, i) => Math.round(Math.abs(e - ys[i]))));
+      expect(steps.size, `${decades} decades: ${ys.join(" ")}`).toBe(1);
+      expect(Math.min(...ys)).toBeLessThanOrEqual(-decades);
+      expect(Math.max(...ys)).toBeGreaterThanOrEqual(0);
+    }
+  });
+});
