@@ -91,6 +91,18 @@ describe("saddle CLI end to end", () => {
     expect(Object.keys(claims[0].drawn)).toContain("alpha");
     expect(claims.every((c) => c.pass)).toBe(true);
     expect(existsSync(join(dir, "report", "index.html")), "the report goes beside the store").toBe(true);
+    // The report: a summary row per experiment with its arXiv link and verdicts by kind, linking to
+    // one section per run with provenance (seed, backend, code version, config) and the rule of each claim.
+    const html = readFileSync(join(dir, "report", "index.html"), "utf8");
+    expect(html).toMatch(/<a href="https:\/\/arxiv\.org\/abs\/1312\.6120">arXiv 1312\.6120<\/a>/);
+    expect(html).toMatch(/paper claims \d+\/\d+, identities \d+\/\d+/);
+    for (const k of [1, 2]) {
+      expect(html).toContain(`href="#${EXP}-${k}"`);
+      expect(html).toContain(`<section id="${EXP}-${k}">`);
+    }
+    expect(html).toMatch(/backend reference, code \d+\.\d+\.\d+/);
+    expect(html).toContain("|rel err| &lt;= 3%");
+    expect(html).toContain("<svg");
     const again = JSON.parse(saddle(["reproduce", EXP, "--sample", "2", "--sample-seed", "5", "--json", "--store", "sample2.db", "--backend", "reference"], dir).stdout) as { drawn: unknown; seed: number }[];
     expect(again.map((c) => [c.drawn, c.seed])).toEqual(claims.map((c) => [c.drawn, c.seed])); // the draw is reproducible
     const d = JSON.parse(saddle(["experiments", EXP, "--json"], dir).stdout);
