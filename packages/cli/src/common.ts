@@ -107,7 +107,14 @@ export function tally(claims: readonly ClaimOutcome[]): string {
 
 /** A stored run by id or unique prefix, or a usage error naming the store. */
 export function getRunOrExit(store: Store, id: string) {
+  // @latest: the newest run; @latest:<experiment>: the newest run of that experiment.
+  const latest = /^@latest(?::(.+))?$/.exec(id);
+  if (latest) {
+    const [r] = store.listRuns({ experiment: latest[1], limit: 1 });
+    if (!r) throw new UsageError(`no run${latest[1] ? ` of experiment '${latest[1]}'` : ""} in ${store.path} for '${id}'; list runs with 'saddle ls'`);
+    return r;
+  }
   const r = store.getRun(id);
-  if (!r) throw new UsageError(`no run '${id}' in ${store.path}; list runs with 'saddle ls'`);
+  if (!r) throw new UsageError(`no run '${id}' in ${store.path}; list runs with 'saddle ls' (a unique prefix of an id, @latest or @latest:<experiment> also work)`);
   return r;
 }

@@ -64,6 +64,12 @@ describe("saddle CLI end to end", () => {
     expect(listed()).toMatchObject({ status: "pass", lastRun: res.id, claimsPassed: res.claims.length, claimsChecked: res.claims.length });
     expect(saddle(["run", EXP, "--backend", "reference"], dir).stdout).toMatch(/paper claims \d+\/\d+, identities \d+\/\d+/);
     const ls = JSON.parse(saddle(["ls", "--json"], dir).stdout);
+    // A person's ls: verdict, wall time and the keys changed from the preset; @latest names the newest run.
+    const lsText = saddle(["ls"], dir).stdout;
+    expect(lsText.split("\n")[0]).toMatch(/id\s+experiment\s+status\s+claims\s+seed\s+config\s+time\s+created/);
+    expect(lsText).toMatch(new RegExp(`${res.id}\\s+${EXP}\\s+done\\s+${res.claims.length}/${res.claims.length}\\s+0\\s+quick\\s+\\d+\\.\\d s`));
+    expect(JSON.parse(saddle(["show", `@latest:${EXP}`, "--json"], dir).stdout).id).toBe(ls[0].id);
+    expect(saddle(["show", "@latest:no-such-experiment"], dir).code).toBe(2);
     expect(ls.map((r: { id: string }) => r.id)).toContain(res.id);
     const show = saddle(["show", res.id.slice(0, res.id.length - 2)], dir);
     expect(show.stdout).toContain("status     done");
