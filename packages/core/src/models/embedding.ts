@@ -3,7 +3,8 @@ import { normal } from "../tensor/random.js";
 import { add, mul, sub } from "../ops/elementwise.js";
 import { mm } from "../ops/matmul.js";
 import { sum } from "../ops/reduce.js";
-import type { Model } from "./mlp.js";
+import { filledLike, type Model } from "./mlp.js";
+import { type LayerScaling, type ParametrizationChoice, parametrizationSpec, parametrize } from "./parametrization.js";
 
 export type EmbeddingParams = { w: Tensor };
 
@@ -13,10 +14,29 @@ export type EmbeddingParams = { w: Tensor };
  * Karkada, Simon et al., arXiv 2502.09863) train it from small init and learn the top eigenspace
  * of a target matrix one rank at a time.
  */
-export function embeddingModel(cfg: { vocab: number; dim: number; initScale: number }): Model<EmbeddingParams, null> {
+export function embeddingModel(cfg: {
+  vocab: number;
+  dim: number;
+  /** Init std without a parametrization; with one, it multiplies the table's std (default 1). */
+  initScale?: number;
+  /**
+   * A parametrization of the one-layer widths [vocab, dim] (the embedding as a map R^V -> R^d):
+   * init std from the table (times initScale), multiplier m on W, so s_ij = m^2 w_i . w_j, and
+   * `lrScales` the table's lrScale.
+   */
+  parametrization?: ParametrizationChoice;
+}): Model<EmbeddingParams, null> & { scalings: LayerScaling[] | null; lrScales(params: EmbeddingParams): EmbeddingParams } {
+  if (cfg.parametrization === undefined && cfg.initScale === undefined) throw new RangeError("embeddingModel: give initScale (the init std) or a parametrization");
+  const table = cfg.parametrization === undefined ? null : parametrize(parametrizationSpec(cfg.parametrization, [cfg.vocab, cfg.dim], cfg.initScale));
+  const s = table ? table[0] : null;
   return {
-    init: (rng) => ({ w: normal(rng, [cfg.vocab, cfg.dim], { std: cfg.initScale }) }),
-    apply: (p) => mm(p.w, p.w, false, true), // (V, V)
+    scalings: table,
+    init: (rng) => ({ w: normal(rng, [cfg.vocab, cfg.dim], { std: s ? s.initStd : (cfg.initScale as number) }) }),
+    apply: (p) => {
+      const scores = mm(p.w, p.w, false, true); // (V, V)
+      return s && s.multiplier !== 1 ? mul(scores, s.multiplier * s.multiplier) : scores;
+    },
+    lrScales: (p) => ({ w: filledLike(p.w, s ? s.lrScale : 1) }),
   };
 }
 

@@ -29,7 +29,7 @@ export interface MlpConfig extends Omit<ParametrizationSpec, "kind"> {
  * and init stds come from the parametrization table. Depth 1 is a linear model, activation
  * "linear" gives a deep linear network, depth 2 a two-layer network.
  */
-export function mlp(cfg: MlpConfig): Model<MlpParams> & { scalings: LayerScaling[]; activations(params: MlpParams, x: Tensor): Tensor[] } {
+export function mlp(cfg: MlpConfig): Model<MlpParams> & { scalings: LayerScaling[]; activations(params: MlpParams, x: Tensor): Tensor[]; lrScales(params: MlpParams): MlpParams } {
   const scalings = parametrize({ ...cfg, kind: cfg.parametrization ?? "sp" });
   const phi = activation(cfg.activation ?? "relu");
   const bias = cfg.bias ?? false;
@@ -63,7 +63,14 @@ export function mlp(cfg: MlpConfig): Model<MlpParams> & { scalings: LayerScaling
     },
     /** Every layer's output: post-activation hidden layers (n, n_l), then the network output. */
     activations,
+    /** The per-leaf learning-rate multipliers (lrScaleTree), for `scaleByLrMultiplier`. */
+    lrScales: (params) => lrScaleTree(params, scalings),
   };
+}
+
+/** A float64 tensor shaped like `t` filled with `v` (a learning-rate multiplier leaf). */
+export function filledLike(t: Tensor, v: number): Tensor {
+  return new Tensor(new Float64Array(t.size).fill(v), t.shape);
 }
 
 /**
@@ -75,11 +82,10 @@ export function lrScaleTree(params: MlpParams, scalings: readonly LayerScaling[]
   if (params.layers.length !== scalings.length) {
     throw new RangeError(`lrScaleTree: params have ${params.layers.length} layers but the parametrization has ${scalings.length}`);
   }
-  const filled = (t: Tensor, v: number) => new Tensor(new Float64Array(t.size).fill(v), t.shape);
   return {
     layers: params.layers.map((layer, l) => {
-      const out: { w: Tensor; b?: Tensor } = { w: filled(layer.w, scalings[l].lrScale) };
-      if (layer.b) out.b = filled(layer.b, scalings[l].biasLrScale);
+      const out: { w: Tensor; b?: Tensor } = { w: filledLike(layer.w, scalings[l].lrScale) };
+      if (layer.b) out.b = filledLike(layer.b, scalings[l].biasLrScale);
       return out;
     }),
   };

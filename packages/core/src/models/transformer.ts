@@ -6,7 +6,8 @@ import { mm } from "../ops/matmul.js";
 import { reshape, slice, take, transpose } from "../ops/movement.js";
 import { sum } from "../ops/reduce.js";
 import { attention, gelu, layerNorm, crossEntropy } from "../ops/nn.js";
-import type { Model } from "./mlp.js";
+import { filledLike, type Model } from "./mlp.js";
+import { type LayerScaling, type ParametrizationChoice, parametrizationSpec, parametrize } from "./parametrization.js";
 
 /** In-context regression prompts: B prompts of N (x, y) pairs and a query x_q. */
 export interface IclBatch {
@@ -81,6 +82,16 @@ export interface TransformerConfig {
   seqLen: number;
   mlpRatio?: number;
   initStd?: number;
+  /**
+   * A parametrization (parametrization.ts): every weight matrix gets the table row of its role and
+   * fans, the embeddings (token and positional) the input row of [vocab, d, d, vocab], the
+   * unembedding its output row, and every hidden matrix W (fan_in, fan_out) (wqkv, wo, w1, w2) row 1
+   * of [vocab, fan_in, fan_out, d, vocab] (hidden rows depend on the fans, and mean-field's on the
+   * readout fan-in d); wo and w2 keep the GPT-2 residual factor 1/sqrt(2 layers) on their std.
+   * Forward multipliers multiply each matmul, and `lrScales` gives the learning-rate multipliers.
+   * Without one: std `initStd` (0.02) everywhere, multipliers 1.
+   */
+  parametrization?: ParametrizationChoice;
 }
 
 /** Token ids for a batch of sequences, and optional per-batch biases (from sampleAttentionBiases). */
@@ -107,40 +118,53 @@ export type TransformerInput = TokenBatch | EmbeddingBatch;
  * unembedding. Input: token ids (TokenBatch) or embeddings (EmbeddingBatch); apply returns logits
  * (B, T, vocab) and `loss` the mean cross-entropy of the logits against target ids (B * T).
  */
-export function transformer(cfg: TransformerConfig): Model<TransformerParams, TransformerInput> & { loss(p: TransformerParams, batch: TransformerInput, targets: Int32Array): Tensor } {
+export function transformer(cfg: TransformerConfig): Model<TransformerParams, TransformerInput> & {
+  loss(p: TransformerParams, batch: TransformerInput, targets: Int32Array): Tensor;
+  lrScales(p: TransformerParams): TransformerParams;
+} {
   const { vocab, dModel: d, heads, layers, seqLen } = cfg;
   if (d % heads !== 0) throw new RangeError(`dModel (${d}) must be divisible by heads (${heads})`);
   const dh = d / heads;
   const hidden = (cfg.mlpRatio ?? 4) * d;
   const std = cfg.initStd ?? 0.02;
+  const choice = cfg.parametrization;
+  const ends = choice === undefined ? null : parametrize(parametrizationSpec(choice, [vocab, d, d, vocab]));
+  const hiddenRow = (fanIn: number, fanOut: number): LayerScaling | null => (choice === undefined ? null : parametrize(parametrizationSpec(choice, [vocab, fanIn, fanOut, d, vocab]))[1]);
+  const rows = { embed: ends && ends[0], unembed: ends && ends[2], qkv: hiddenRow(d, 3 * d), o: hiddenRow(d, d), w1: hiddenRow(d, hidden), w2: hiddenRow(hidden, d) };
+  const stdOf = (r: LayerScaling | null, factor = 1) => (r ? r.initStd : std) * factor;
+  const mOf = (r: LayerScaling | null) => (r ? r.multiplier : 1);
+  const bmOf = (r: LayerScaling | null) => (r ? r.biasMultiplier : 1);
+  const scaled = (t: Tensor, m: number) => (m === 1 ? t : mul(t, m));
+  /** m x W + mb b. */
+  const lin = (x: Tensor, w: Tensor, b: Tensor, r: LayerScaling | null) => add(scaled(mm(x, w), mOf(r)), scaled(b, bmOf(r)));
   const embed = (p: TransformerParams, input: TransformerInput): Tensor => {
     if ("embeddings" in input) {
       const e = input.embeddings;
       if (e.shape.length !== 3 || e.shape[2] !== d || e.shape[1] > seqLen) {
         throw new RangeError(`transformer: embeddings must have shape (B, T <= ${seqLen}, ${d}), got [${e.shape.join(", ")}]`);
       }
-      return add(e, slice(p.pos, [[0, e.shape[1]]])); // (B, T, d)
+      return add(e, scaled(slice(p.pos, [[0, e.shape[1]]]), mOf(rows.embed))); // (B, T, d)
     }
     const { tokens, batch } = input;
     const t = tokens.length / batch;
     if (!Number.isInteger(t) || t > seqLen) throw new RangeError(`transformer: ${tokens.length} token ids do not form ${batch} sequences of length <= ${seqLen}`);
-    return add(reshape(take(p.embed, tokens, 0), [batch, t, d]), slice(p.pos, [[0, t]])); // (B, T, d)
+    return scaled(add(reshape(take(p.embed, tokens, 0), [batch, t, d]), slice(p.pos, [[0, t]])), mOf(rows.embed)); // (B, T, d)
   };
   const model: Model<TransformerParams, TransformerInput> = {
     init: (rng) => ({
-      embed: normal(rng, [vocab, d], { std }),
-      pos: normal(rng, [seqLen, d], { std }),
+      embed: normal(rng, [vocab, d], { std: stdOf(rows.embed) }),
+      pos: normal(rng, [seqLen, d], { std: stdOf(rows.embed) }),
       blocks: Array.from({ length: layers }, () => ({
-        wqkv: normal(rng, [d, 3 * d], { std }),
+        wqkv: normal(rng, [d, 3 * d], { std: stdOf(rows.qkv) }),
         bqkv: zeros([3 * d]),
-        wo: normal(rng, [d, d], { std: std / Math.sqrt(2 * layers) }),
+        wo: normal(rng, [d, d], { std: stdOf(rows.o, 1 / Math.sqrt(2 * layers)) }),
         bo: zeros([d]),
-        w1: normal(rng, [d, hidden], { std }),
+        w1: normal(rng, [d, hidden], { std: stdOf(rows.w1) }),
         b1: zeros([hidden]),
-        w2: normal(rng, [hidden, d], { std: std / Math.sqrt(2 * layers) }),
+        w2: normal(rng, [hidden, d], { std: stdOf(rows.w2, 1 / Math.sqrt(2 * layers)) }),
         b2: zeros([d]),
       })),
-      unembed: normal(rng, [d, vocab], { std }),
+      unembed: normal(rng, [d, vocab], { std: stdOf(rows.unembed) }),
     }),
     apply: (p, input) => {
       const biases = input.biases;
@@ -148,7 +172,7 @@ export function transformer(cfg: TransformerConfig): Model<TransformerParams, Tr
       const [batch, t] = h.shape;
       for (const blk of p.blocks) {
         const x = layerNorm(h);
-        const qkv = add(mm(x, blk.wqkv), blk.bqkv); // (B, T, 3d)
+        const qkv = lin(x, blk.wqkv, blk.bqkv, rows.qkv); // (B, T, 3d)
         const split = (i: number) => transpose(reshape(slice(qkv, [null, null, [i * d, (i + 1) * d]]), [batch, t, heads, dh]), [0, 2, 1, 3]); // (B, H, T, dh)
         let q = split(0);
         const k = split(1);
@@ -156,15 +180,32 @@ export function transformer(cfg: TransformerConfig): Model<TransformerParams, Tr
         if (biases?.query) q = add(q, biases.query);
         if (biases?.value) v = add(v, biases.value);
         const a = reshape(transpose(attention(q, k, v, { causal: true }), [0, 2, 1, 3]), [batch, t, d]); // (B, T, d)
-        h = add(h, add(mm(a, blk.wo), blk.bo));
+        h = add(h, lin(a, blk.wo, blk.bo, rows.o));
         const y = layerNorm(h);
-        h = add(h, add(mm(gelu(add(mm(y, blk.w1), blk.b1)), blk.w2), blk.b2));
+        h = add(h, lin(gelu(lin(y, blk.w1, blk.b1, rows.w1)), blk.w2, blk.b2, rows.w2));
       }
-      return mm(layerNorm(h), p.unembed); // (B, T, vocab)
+      return scaled(mm(layerNorm(h), p.unembed), mOf(rows.unembed)); // (B, T, vocab)
     },
   };
+  const w = (r: LayerScaling | null) => (r ? r.lrScale : 1);
+  const wb = (r: LayerScaling | null) => (r ? r.biasLrScale : 1);
   return {
     ...model,
+    lrScales: (p) => ({
+      embed: filledLike(p.embed, w(rows.embed)),
+      pos: filledLike(p.pos, w(rows.embed)),
+      blocks: p.blocks.map((b) => ({
+        wqkv: filledLike(b.wqkv, w(rows.qkv)),
+        bqkv: filledLike(b.bqkv, wb(rows.qkv)),
+        wo: filledLike(b.wo, w(rows.o)),
+        bo: filledLike(b.bo, wb(rows.o)),
+        w1: filledLike(b.w1, w(rows.w1)),
+        b1: filledLike(b.b1, wb(rows.w1)),
+        w2: filledLike(b.w2, w(rows.w2)),
+        b2: filledLike(b.b2, wb(rows.w2)),
+      })),
+      unembed: filledLike(p.unembed, w(rows.unembed)),
+    }),
     loss: (p, batch, targets) => {
       const logits = model.apply(p, batch);
       return crossEntropy(reshape(logits, [targets.length, vocab]), targets);

@@ -7,3 +7,4 @@ export * from "./ecd.js";
 export * from "./aliases.js";
 export * from "./flow/gradient-flow.js";
 export * from "./flow/modified-loss.js";
+export * from "./lr-scale.js";
