@@ -4,6 +4,7 @@
 // saddle-to-saddle
 export * as agf from "./saddle-to-saddle/agf/index.js";
 export * as stepwiseSsl from "./saddle-to-saddle/stepwise-ssl/index.js";
+export * as groupComposition from "./saddle-to-saddle/group-composition/index.js";
 // kernels
 export * as kernels from "./kernels/analytic/index.js";
 export * as eigenlearning from "./kernels/eigenlearning/index.js";

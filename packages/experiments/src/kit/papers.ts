@@ -28,6 +28,7 @@ export const PAPERS = {
   lambdaBalanced: { arxiv: "2409.14623", title: "From Lazy to Rich: Exact Learning Dynamics in Deep Linear Networks", authors: "Domine, Anguita, Proca, Braun, Kunin, Mediano, Saxe", year: 2024 },
   ultraRich: { arxiv: "2410.04642", title: "The Optimization Landscape of SGD Across the Feature Learning Strength", authors: "Atanasov, Meterez, Simon, Pehlevan", year: 2025 },
   agf: { arxiv: "2506.06489", title: "Alternating Gradient Flows: A Theory of Feature Learning in Two-layer Neural Networks", authors: "Kunin, Marchetti, Chen, Karkada, Simon, DeWeese, Ganguli, Miolane", year: 2025 },
+  groupComposition: { arxiv: "2602.03655", title: "Sequential Group Composition", authors: "Marchetti, Kunin et al.", year: 2026 },
   saddleEscapeRelu: { arxiv: "2505.21722", title: "Saddle-to-saddle dynamics in deep ReLU networks: low-rank bias in the first saddle escape", authors: "Bantzis, Simon, Jacot", year: 2025 },
   symmetryBreakingAttention: { arxiv: "2601.22257", title: "Symmetry Breaking in Transformers", authors: "Silverstein, Kunin, Shyam", year: 2026 },
 } as const satisfies Record<string, Paper>;

@@ -6,6 +6,7 @@ import { agfLinearNetwork } from "./agf-linear-network/experiment.js";
 import { agfLinearTransformer } from "./agf-linear-transformer/experiment.js";
 import { agfModularAddition } from "./agf-modular-addition/experiment.js";
 import { stepwiseSsl } from "./stepwise-ssl/experiment.js";
+import { groupComposition } from "./group-composition/experiment.js";
 
 export const SADDLE_TO_SADDLE: readonly AnyExperiment[] = [
   linearSaddleToSaddle,
@@ -14,4 +15,5 @@ export const SADDLE_TO_SADDLE: readonly AnyExperiment[] = [
   agfLinearTransformer,
   agfModularAddition,
   stepwiseSsl,
+  groupComposition,
 ];
