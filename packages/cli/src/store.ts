@@ -165,8 +165,10 @@ export class Store {
     this.readonly = ro;
     try {
       this.db = new Database(this.path, { readonly: ro, fileMustExist: opts.readonly === true });
-      if (!ro) this.db.pragma("journal_mode = WAL");
+      // The busy timeout first: switching a new file to WAL takes a lock that a process opening the
+      // same new store at the same moment may hold (three concurrent first runs on one store).
       this.db.pragma("busy_timeout = 10000");
+      if (!ro) this.db.pragma("journal_mode = WAL");
       this.db.pragma("foreign_keys = ON");
       if (!ro) this.db.pragma("synchronous = NORMAL");
       this.db.prepare("SELECT count(*) FROM sqlite_master").get();
@@ -215,6 +217,8 @@ export class Store {
     this.db.pragma("foreign_keys = OFF");
     try {
       const tx = this.db.transaction(() => {
+        // Read again under the write lock: another process may have migrated meanwhile.
+        version = (this.db.prepare("SELECT version FROM schema_version").get() as { version: number } | undefined)?.version ?? 0;
         for (; version < MIGRATIONS.length; version++) this.db.exec(MIGRATIONS[version]);
         this.db.prepare("DELETE FROM schema_version").run();
         this.db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(version);

@@ -195,8 +195,13 @@ describe("saddle CLI end to end", () => {
       p.stdout!.on("data", (d) => (s += d));
       return () => s;
     });
+    const errs = runs.map((p) => {
+      let s = "";
+      p.stderr!.on("data", (d) => (s += d));
+      return () => s;
+    });
     const codes = await Promise.all(runs.map(exited));
-    expect(codes).toEqual([0, 0, 0]);
+    expect(codes, `${errs.map((e) => e()).join(" | ")} | ${outs.map((o) => o().slice(0, 400)).join(" | ")}`).toEqual([0, 0, 0]);
     const ids = outs.map((o) => JSON.parse(o()).id);
     const counts = ids.map((id) => saddle(["export", id, "--format", "jsonl", "--store", "shared.db"], dir).stdout.trim().split("\n").length);
     expect(new Set(counts).size).toBe(1);

@@ -180,3 +180,26 @@ describe("store: run ids by prefix", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe("store: concurrent first opens", () => {
+  it("four processes creating one new store at once all succeed (busy timeout before the WAL switch; migrations re-read under the lock)", async () => {
+    const { spawn } = await import("node:child_process");
+    const { fileURLToPath } = await import("node:url");
+    const dist = fileURLToPath(new URL("../dist/store.js", import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), "saddle-race-"));
+    for (let round = 0; round < 4; round++) {
+      const path = join(dir, `race-${round}.db`);
+      const codes = await Promise.all(
+        [0, 1, 2, 3].map(
+          () =>
+            new Promise<number | null>((res) => {
+              const p = spawn(process.execPath, ["--input-type=module", "-e", `import { Store } from ${JSON.stringify(dist)}; new Store(${JSON.stringify(path)}).close();`], { stdio: "ignore" });
+              p.on("close", (c) => res(c));
+            }),
+        ),
+      );
+      expect(codes, `round ${round}`).toEqual([0, 0, 0, 0]);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});
