@@ -188,6 +188,14 @@ describe("saddle CLI end to end", () => {
     expect(ls[0].reason).toMatch(/found stale: its process \d+ on .* is gone/);
   }, 60_000);
 
+  it("every command's --help shows examples", () => {
+    for (const cmd of ["run", "reproduce", "ls", "show", "compare", "plot", "export", "doctor", "experiments"]) {
+      const r = saddle([cmd, "--help"], dir);
+      expect(r.code, cmd).toBe(0);
+      expect(r.stdout, cmd).toMatch(new RegExp(`Examples:\\n  saddle ${cmd}`));
+    }
+  });
+
   it("concurrent runs writing one store lose nothing", async () => {
     const runs = [0, 1, 2].map((seed) => start(["run", EXP, "--seed", String(seed), "--json", "--backend", "reference", "--store", "shared.db"], dir));
     const outs = runs.map((p) => {

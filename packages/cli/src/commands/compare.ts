@@ -11,6 +11,7 @@ export function registerCompare(program: Command): void {
     .argument("<runs...>", "run ids")
     .option("--json", "print JSON")
     .addOption(storeOpt())
+    .addHelpText("after", "\nExamples:\n  saddle compare @latest:linear-saddle-to-saddle <run>\n  saddle compare <run> <run> --json")
     .action((ids: string[], o) => {
       const store = openStore(o.store, { readonly: true });
       const runs = ids.map((id) => getRunOrExit(store, id));

@@ -13,6 +13,7 @@ export function registerDoctor(program: Command): void {
     .description("backend, BLAS threads, store path and versions")
     .option("--json", "print JSON")
     .addOption(storeOpt())
+    .addHelpText("after", "\nExamples:\n  saddle doctor\n  saddle doctor --json")
     .action((o) => {
       const status = nativeStatus();
       const backend = status.available ? status.backend!.describe() : { backend: "reference", note: status.reason };

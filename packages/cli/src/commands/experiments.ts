@@ -47,6 +47,7 @@ export function registerExperiments(program: Command): void {
     .argument("[experiment]", "an experiment id to describe")
     .option("--json", "print JSON")
     .addOption(storeOpt())
+    .addHelpText("after", "\nExamples:\n  saddle experiments\n  saddle experiments lambda-balanced      # keys, ranges, presets, domain, claims\n  saddle experiments --json")
     .action((id: string | undefined, o) => {
       const latest = latestRuns(o.store);
       if (id !== undefined) {

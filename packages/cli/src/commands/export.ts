@@ -15,6 +15,7 @@ export function registerExport(program: Command): void {
     .option("--theory", "include theory rows (column source)")
     .option("--json", "print the rows as one JSON array")
     .addOption(storeOpt())
+    .addHelpText("after", "\nExamples:\n  saddle export @latest > rows.csv\n  saddle export <run> --format jsonl --theory | head")
     .action((id: string, o) => {
       if (o.format !== "csv" && o.format !== "jsonl") throw new UsageError(`--format '${o.format}' is not one of csv, jsonl${didYouMean(o.format, ["csv", "jsonl"])}`);
       const store = openStore(o.store, { readonly: true });

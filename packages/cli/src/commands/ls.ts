@@ -14,6 +14,7 @@ export function registerLs(program: Command): void {
     .option("--status <status>", `only runs with this status (${RUN_STATUSES.join(", ")})`)
     .option("--json", "print JSON")
     .addOption(storeOpt())
+    .addHelpText("after", "\nExamples:\n  saddle ls\n  saddle ls --experiment limiting-sgd --status interrupted\n  saddle ls --json")
     .action((o) => {
       if (o.status !== undefined && !RUN_STATUSES.includes(o.status)) throw new UsageError(`--status '${o.status}' is not one of ${RUN_STATUSES.join(", ")}${didYouMean(o.status, RUN_STATUSES)}`);
       const store = openStore(o.store, { readonly: true });

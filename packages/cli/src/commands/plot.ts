@@ -21,6 +21,7 @@ export function registerPlot(program: Command): void {
     .requiredOption("-o, --output <file>", "output .svg or .png")
     .option("--json", "print {output, series} as JSON")
     .addOption(storeOpt())
+    .addHelpText("after", "\nExamples:\n  saddle plot @latest -o fig.svg                        # the experiment's own figure\n  saddle plot <run> <run> --y loss --logx --logy --theory -o loss.png\n  saddle plot <run> --y conserved.drift0 --x step -o drift.svg")
     .action((ids: string[], o) => {
       if (!/\.(svg|png)$/i.test(o.output)) throw new UsageError(`-o '${o.output}' must end in .svg or .png`);
       const write = (svg: string, series: { name: string; points: number; dashed: boolean; band: boolean }[]) => {

@@ -11,6 +11,7 @@ export function registerShow(program: Command): void {
     .argument("<run>", "run id (or a unique prefix)")
     .option("--json", "print JSON")
     .addOption(storeOpt())
+    .addHelpText("after", "\nExamples:\n  saddle show @latest\n  saddle show <run id or prefix> --json")
     .action((id: string, o) => {
       const store = openStore(o.store, { readonly: true });
       const r = getRunOrExit(store, id);
