@@ -78,11 +78,10 @@ export function renderSvg(series: Series[], opts: FigureOptions): string {
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: opts.width ?? 720, height: opts.height ?? 440 });
   const lines: Record<string, unknown>[] = [];
   const bands: { points: [number, number][]; color: string }[] = [];
-  series.forEach((s, i) => {
-    const color = PALETTE[Math.floor(i / 1) % PALETTE.length];
+  series.forEach((s) => {
+    // A theory curve takes the colour of the simulation it belongs to.
     const base = s.name.replace(/ \(theory\)$/, "").replace(/^theory$/, series[0]?.name ?? "");
-    const idx = Math.max(0, series.findIndex((o) => o.name.replace(/ \(theory\)$/, "") === base));
-    const c = PALETTE[idx % PALETTE.length] ?? color;
+    const c = PALETTE[Math.max(0, series.findIndex((o) => o.name.replace(/ \(theory\)$/, "") === base)) % PALETTE.length];
     if (s.band) {
       // The band is one closed polygon (upper edge left to right, lower edge back), drawn beneath
       // everything after the chart is laid out (ECharts' server-side renderer does not draw custom

@@ -6,9 +6,9 @@ import type { GradientTransformation, Tree } from "@saddle/core";
  * (never stored as rows, so resumed and reseeded runs still compare equal) and a relative distance.
  */
 
-/** Median wall-clock seconds of `fn` over `reps` calls, after one warm-up call. */
-export function medianSeconds(fn: () => void, reps = 3): number {
-  fn();
+/** Median wall-clock seconds of `fn` over `reps` calls, after one warm-up call unless `warmup` is false. */
+export function medianSeconds(fn: () => void, reps = 3, warmup = true): number {
+  if (warmup) fn();
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
@@ -23,7 +23,7 @@ export function medianSeconds(fn: () => void, reps = 3): number {
  * Median seconds of `steps` plain optimizer steps (the run's own fused loss-and-gradient and
  * update, no probes or rows) from `init`: what a timing claim compares a theory engine with.
  */
-export function gdStepSeconds<P extends Tree>(lossAndGrad: (p: P) => readonly [number, P], optimizer: GradientTransformation<unknown>, init: P, steps: number, reps = 3): number {
+export function gdStepSeconds<P extends Tree>(lossAndGrad: (p: P) => readonly [number, P], optimizer: GradientTransformation<unknown>, init: P, steps: number, reps = 3, warmup = true): number {
   return medianSeconds(() => {
     let q = init;
     let state = optimizer.init(q);
@@ -33,7 +33,7 @@ export function gdStepSeconds<P extends Tree>(lossAndGrad: (p: P) => readonly [n
       state = next;
       q = S.applyUpdates(q, updates);
     }
-  }, reps);
+  }, reps, warmup);
 }
 
 /** Relative Euclidean distance |a - b| / |b| of two vectors of the same length. */

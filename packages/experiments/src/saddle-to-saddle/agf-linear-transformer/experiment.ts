@@ -1,7 +1,7 @@
 import { z } from "zod";
 import * as S from "@saddle/core";
 import type { Row, Tensor } from "@saddle/core";
-import { PAPERS, atLeast, defineExperiment, failed, finished, fmtNum, meanSe, phases, relClose, tick, trainHooks, zClose, type Claim } from "../../kit/index.js";
+import { atLeast, defineExperiment, failed, finished, fmtNum, gdStepSeconds, meanSe, PAPERS, phases, relClose, tick, trainHooks, zClose, type Claim } from "../../kit/index.js";
 
 const { agf } = S;
 
@@ -479,18 +479,9 @@ export const agfLinearTransformer = defineExperiment({
     const D = setup.D;
     // GD's cost per step: the fused loss and gradient and the update, timed on up to 2000 steps.
     const lg = headsLossAndGrad(D, cfg.heads, setup.loss);
-    let p: P = { v: S.tensor(setup.heads.map((h) => h[0])), k: S.tensor(setup.heads.map((h) => Array.from(h.subarray(1, 1 + D)))), q: S.tensor(setup.heads.map((h) => Array.from(h.subarray(1 + D)))) };
-    const opt = S.gd(cfg.lr);
-    let state = opt.init(p);
+    const p: P = { v: S.tensor(setup.heads.map((h) => h[0])), k: S.tensor(setup.heads.map((h) => Array.from(h.subarray(1, 1 + D)))), q: S.tensor(setup.heads.map((h) => Array.from(h.subarray(1 + D)))) };
     const reps = Math.min(2000, cfg.steps);
-    const g0 = performance.now();
-    for (let s = 0; s < reps; s++) {
-      const [, g] = lg(p);
-      const [u, next] = opt.update(g, state, p);
-      p = S.applyUpdates(p, u) as P;
-      state = next;
-    }
-    const perStep = (performance.now() - g0) / 1000 / reps;
+    const perStep = gdStepSeconds(lg, S.gd(cfg.lr), p, reps, 1, false) / reps;
     // The figure's staircase: the generic AGF engine on the sampled prompts' loss from the same heads.
     return [...agf.staircaseRows(setup.agf.staircase, { lr: cfg.lr, probe: "train", tEnd: cfg.steps * cfg.lr }), { step: 0, t: 0, probe: "timing", key: "gdSecondsPerStep", value: perStep }];
   },

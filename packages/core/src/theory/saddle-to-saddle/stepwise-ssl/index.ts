@@ -83,6 +83,21 @@ export function modeValue(w: ArrayLike<number>, d: number, m: number, gammaK: nu
 }
 
 /**
+ * One modified Gram-Schmidt step: removes from r (in place) its projections on the orthonormal
+ * vectors of `basis`, one at a time, and returns |r|^2 of what is left.
+ */
+function orthogonalise(r: Float64Array, basis: readonly Float64Array[]): number {
+  for (const q of basis) {
+    let p = 0;
+    for (let i = 0; i < r.length; i++) p += q[i] * r[i];
+    for (let i = 0; i < r.length; i++) r[i] -= p * q[i];
+  }
+  let nn = 0;
+  for (let i = 0; i < r.length; i++) nn += r[i] * r[i];
+  return nn;
+}
+
+/**
  * Effective initial values c_j(0) of the top-d modes from a (small, random) init W0 (d x m,
  * row-major): gamma_j |r_j|^2 with r_j the Gram-Schmidt residual of a_j(0) = W0 v_j against
  * a_1(0), ..., a_{j-1}(0) (see the module comment). For an aligned init it is gamma_j |a_j(0)|^2.
@@ -92,13 +107,7 @@ export function effectiveInit(w0: ArrayLike<number>, d: number, m: number, value
   const c0: number[] = [];
   for (let j = 0; j < d; j++) {
     const r = modeAmplitude(w0, d, m, vectors[j]);
-    for (const q of basis) {
-      let p = 0;
-      for (let i = 0; i < d; i++) p += q[i] * r[i];
-      for (let i = 0; i < d; i++) r[i] -= p * q[i];
-    }
-    let nn = 0;
-    for (let i = 0; i < d; i++) nn += r[i] * r[i];
+    const nn = orthogonalise(r, basis);
     c0.push(values[j] * nn);
     const norm = Math.sqrt(nn);
     basis.push(r.map((x) => x / norm));
@@ -173,14 +182,7 @@ export function subspaceOverlap(w: ArrayLike<number>, d: number, m: number, vect
   const q: Float64Array[] = [];
   for (let i = 0; i < d; i++) {
     const r = Float64Array.from({ length: m }, (_, j) => w[i * m + j]);
-    for (const b of q) {
-      let p = 0;
-      for (let j = 0; j < m; j++) p += b[j] * r[j];
-      for (let j = 0; j < m; j++) r[j] -= p * b[j];
-    }
-    let nn = 0;
-    for (let j = 0; j < m; j++) nn += r[j] * r[j];
-    const norm = Math.sqrt(nn);
+    const norm = Math.sqrt(orthogonalise(r, q));
     q.push(r.map((x) => x / norm));
   }
   let s = 0;
