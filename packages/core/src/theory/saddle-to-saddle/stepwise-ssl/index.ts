@@ -145,15 +145,7 @@ export function stepLoss(c0: readonly number[], gammas: readonly number[], t: nu
  * (numerically 0.14-0.25 of it; see the tests).
  */
 export function leakageBound(w0: ArrayLike<number>, d: number, m: number, values: readonly number[], vectors: readonly ArrayLike<number>[], tSat: number, lr = 0): number {
-  let s = 0;
-  for (let k = d; k < values.length; k++) {
-    if (values[k] <= 0) continue;
-    const a = modeAmplitude(w0, d, m, vectors[k]);
-    let nn = 0;
-    for (let i = 0; i < d; i++) nn += a[i] * a[i];
-    s += nn * Math.exp(modeRate(values[k], lr) * tSat);
-  }
-  return (values[0] / d) * s;
+  return (values[0] / d) * tailSum(w0, d, m, values, vectors, tSat, lr, () => 1);
 }
 
 /**
@@ -162,13 +154,18 @@ export function leakageBound(w0: ArrayLike<number>, d: number, m: number, values
  * counts them too, so on a plateau they lower it by about twice this.
  */
 export function tailValue(w0: ArrayLike<number>, d: number, m: number, values: readonly number[], vectors: readonly ArrayLike<number>[], t: number, lr = 0): number {
+  return tailSum(w0, d, m, values, vectors, t, lr, (g) => g);
+}
+
+/** sum_{k>d, gamma_k > 0} weight(gamma_k) |W0 v_k|^2 e^{rate_k t}: the tail modes' linear-phase growth. */
+function tailSum(w0: ArrayLike<number>, d: number, m: number, values: readonly number[], vectors: readonly ArrayLike<number>[], t: number, lr: number, weight: (gamma: number) => number): number {
   let s = 0;
   for (let k = d; k < values.length; k++) {
     if (values[k] <= 0) continue;
     const a = modeAmplitude(w0, d, m, vectors[k]);
     let nn = 0;
     for (let i = 0; i < d; i++) nn += a[i] * a[i];
-    s += values[k] * nn * Math.exp(modeRate(values[k], lr) * t);
+    s += weight(values[k]) * nn * Math.exp(modeRate(values[k], lr) * t);
   }
   return s;
 }
