@@ -3,7 +3,8 @@ import { normal } from "../tensor/random.js";
 import { add, mul, sub } from "../ops/elementwise.js";
 import { mm } from "../ops/matmul.js";
 import { sum } from "../ops/reduce.js";
-import { filledLike, type Model } from "./mlp.js";
+import type { Model } from "./mlp.js";
+import { full } from "../tensor/tensor.js";
 import { type LayerScaling, type ParametrizationChoice, parametrizationSpec, parametrize } from "./parametrization.js";
 
 export type EmbeddingParams = { w: Tensor };
@@ -36,7 +37,7 @@ export function embeddingModel(cfg: {
       const scores = mm(p.w, p.w, false, true); // (V, V)
       return s && s.multiplier !== 1 ? mul(scores, s.multiplier * s.multiplier) : scores;
     },
-    lrScales: (p) => ({ w: filledLike(p.w, s ? s.lrScale : 1) }),
+    lrScales: (p) => ({ w: full(p.w.shape, s ? s.lrScale : 1) }),
   };
 }
 

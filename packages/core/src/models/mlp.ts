@@ -3,7 +3,7 @@ import type { Rng } from "../tensor/rng.js";
 import { normal } from "../tensor/random.js";
 import { add, mul } from "../ops/elementwise.js";
 import { mm } from "../ops/matmul.js";
-import { zeros } from "../tensor/tensor.js";
+import { full, zeros } from "../tensor/tensor.js";
 import { type LayerScaling, type ParametrizationSpec, parametrize } from "./parametrization.js";
 import { activation, type ActivationName } from "./activations.js";
 
@@ -68,11 +68,6 @@ export function mlp(cfg: MlpConfig): Model<MlpParams> & { scalings: LayerScaling
   };
 }
 
-/** A float64 tensor shaped like `t` filled with `v` (a learning-rate multiplier leaf). */
-export function filledLike(t: Tensor, v: number): Tensor {
-  return new Tensor(new Float64Array(t.size).fill(v), t.shape);
-}
-
 /**
  * Per-leaf learning-rate multipliers of an MLP's parameter tree, from its parametrization: a tree
  * of the same structure whose weight leaves are filled with lrScale and bias leaves with
@@ -84,8 +79,8 @@ export function lrScaleTree(params: MlpParams, scalings: readonly LayerScaling[]
   }
   return {
     layers: params.layers.map((layer, l) => {
-      const out: { w: Tensor; b?: Tensor } = { w: filledLike(layer.w, scalings[l].lrScale) };
-      if (layer.b) out.b = filledLike(layer.b, scalings[l].biasLrScale);
+      const out: { w: Tensor; b?: Tensor } = { w: full(layer.w.shape, scalings[l].lrScale) };
+      if (layer.b) out.b = full(layer.b.shape, scalings[l].biasLrScale);
       return out;
     }),
   };

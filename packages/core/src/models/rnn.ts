@@ -5,7 +5,8 @@ import { add, mul } from "../ops/elementwise.js";
 import { mm } from "../ops/matmul.js";
 import { reshape, slice } from "../ops/movement.js";
 import { activation, type ActivationName } from "./activations.js";
-import { filledLike, type Model } from "./mlp.js";
+import type { Model } from "./mlp.js";
+import { full } from "../tensor/tensor.js";
 import { type LayerScaling, type ParametrizationChoice, parametrizationSpec, parametrize } from "./parametrization.js";
 
 export type RnnParams = { wx: Tensor; wh: Tensor; b: Tensor; wo: Tensor };
@@ -55,10 +56,10 @@ export function rnn(cfg: RnnConfig): Model<RnnParams> & { scalings: LayerScaling
       return lin(h, p.wo, so); // (B, d_out)
     },
     lrScales: (p) => ({
-      wx: filledLike(p.wx, sx ? sx.lrScale : 1),
-      wh: filledLike(p.wh, sh ? sh.lrScale : 1),
-      b: filledLike(p.b, sh ? sh.biasLrScale : 1),
-      wo: filledLike(p.wo, so ? so.lrScale : 1),
+      wx: full(p.wx.shape, sx ? sx.lrScale : 1),
+      wh: full(p.wh.shape, sh ? sh.lrScale : 1),
+      b: full(p.b.shape, sh ? sh.biasLrScale : 1),
+      wo: full(p.wo.shape, so ? so.lrScale : 1),
     }),
   };
 }

@@ -6,7 +6,8 @@ import { mm } from "../ops/matmul.js";
 import { reshape, slice, take, transpose } from "../ops/movement.js";
 import { sum } from "../ops/reduce.js";
 import { attention, gelu, layerNorm, crossEntropy } from "../ops/nn.js";
-import { filledLike, type Model } from "./mlp.js";
+import type { Model } from "./mlp.js";
+import { full } from "../tensor/tensor.js";
 import { type LayerScaling, type ParametrizationChoice, parametrizationSpec, parametrize } from "./parametrization.js";
 
 /** In-context regression prompts: B prompts of N (x, y) pairs and a query x_q. */
@@ -192,19 +193,19 @@ export function transformer(cfg: TransformerConfig): Model<TransformerParams, Tr
   return {
     ...model,
     lrScales: (p) => ({
-      embed: filledLike(p.embed, w(rows.embed)),
-      pos: filledLike(p.pos, w(rows.embed)),
+      embed: full(p.embed.shape, w(rows.embed)),
+      pos: full(p.pos.shape, w(rows.embed)),
       blocks: p.blocks.map((b) => ({
-        wqkv: filledLike(b.wqkv, w(rows.qkv)),
-        bqkv: filledLike(b.bqkv, wb(rows.qkv)),
-        wo: filledLike(b.wo, w(rows.o)),
-        bo: filledLike(b.bo, wb(rows.o)),
-        w1: filledLike(b.w1, w(rows.w1)),
-        b1: filledLike(b.b1, wb(rows.w1)),
-        w2: filledLike(b.w2, w(rows.w2)),
-        b2: filledLike(b.b2, wb(rows.w2)),
+        wqkv: full(b.wqkv.shape, w(rows.qkv)),
+        bqkv: full(b.bqkv.shape, wb(rows.qkv)),
+        wo: full(b.wo.shape, w(rows.o)),
+        bo: full(b.bo.shape, wb(rows.o)),
+        w1: full(b.w1.shape, w(rows.w1)),
+        b1: full(b.b1.shape, wb(rows.w1)),
+        w2: full(b.w2.shape, w(rows.w2)),
+        b2: full(b.b2.shape, wb(rows.w2)),
       })),
-      unembed: filledLike(p.unembed, w(rows.unembed)),
+      unembed: full(p.unembed.shape, w(rows.unembed)),
     }),
     loss: (p, batch, targets) => {
       const logits = model.apply(p, batch);

@@ -4,7 +4,7 @@ import { normal } from "../tensor/random.js";
 import { add, mul } from "../ops/elementwise.js";
 import { mm, matmul } from "../ops/matmul.js";
 import { activation, type ActivationName } from "./activations.js";
-import { filledLike, type Model } from "./mlp.js";
+import type { Model } from "./mlp.js";
 import { type LayerScaling, type ParametrizationChoice, parametrizationSpec, parametrize } from "./parametrization.js";
 
 export type TwoLayerParams = { w: Tensor; a?: Tensor; b?: Tensor };
@@ -57,9 +57,9 @@ export function twoLayer(cfg: TwoLayerConfig): Model<TwoLayerParams> & { scaling
       return s1 && s1.multiplier !== 1 ? mul(f, s1.multiplier) : f;
     },
     lrScales: (p) => {
-      const out: TwoLayerParams = { w: filledLike(p.w, s0 ? s0.lrScale : 1) };
-      if (p.a) out.a = filledLike(p.a, s1 ? s1.lrScale : 1);
-      if (p.b) out.b = filledLike(p.b, s0 ? s0.biasLrScale : 1);
+      const out: TwoLayerParams = { w: full(p.w.shape, s0 ? s0.lrScale : 1) };
+      if (p.a) out.a = full(p.a.shape, s1 ? s1.lrScale : 1);
+      if (p.b) out.b = full(p.b.shape, s0 ? s0.biasLrScale : 1);
       return out;
     },
   };
