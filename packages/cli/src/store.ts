@@ -117,6 +117,25 @@ export function processStart(pid: number): string | null {
   }
 }
 
+const isBusy = (e: unknown) => typeof (e as { code?: unknown }).code === "string" && /^SQLITE_(BUSY|LOCKED)/.test((e as { code: string }).code);
+
+/**
+ * Runs `f`, retrying for up to 10 s while SQLite answers BUSY or LOCKED. The busy timeout covers
+ * ordinary lock waits; some answers bypass it (a journal-mode switch or WAL recovery racing another
+ * process opening the same new store), and a store opened by several first runs at once meets them.
+ */
+function retryBusy<T>(f: () => T): T {
+  const deadline = Date.now() + 10_000;
+  for (let wait = 10; ; wait = Math.min(200, wait * 2)) {
+    try {
+      return f();
+    } catch (e) {
+      if (!isBusy(e) || Date.now() > deadline) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait); // a synchronous sleep
+    }
+  }
+}
+
 /** Raised when a write comes from a process that no longer owns the run (it was taken over). */
 export class LeaseLostError extends Error {
   constructor(readonly run: string) {
@@ -168,7 +187,7 @@ export class Store {
       // The busy timeout first: switching a new file to WAL takes a lock that a process opening the
       // same new store at the same moment may hold (three concurrent first runs on one store).
       this.db.pragma("busy_timeout = 10000");
-      if (!ro) this.db.pragma("journal_mode = WAL");
+      if (!ro) retryBusy(() => this.db.pragma("journal_mode = WAL"));
       this.db.pragma("foreign_keys = ON");
       if (!ro) this.db.pragma("synchronous = NORMAL");
       this.db.prepare("SELECT count(*) FROM sqlite_master").get();
@@ -179,11 +198,12 @@ export class Store {
     try {
       if (ro) this.checkVersion();
       else {
-        this.migrate();
-        this.markStale();
+        retryBusy(() => this.migrate());
+        retryBusy(() => this.markStale());
       }
     } catch (e) {
       if (e instanceof StoreError) throw e;
+      if (isBusy(e)) throw new StoreError(`the run store ${this.path} stayed locked by another process for 10 s (${(e as Error).message}); try again`);
       throw damaged(this.path, e as Error);
     }
   }

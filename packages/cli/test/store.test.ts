@@ -192,9 +192,11 @@ describe("store: concurrent first opens", () => {
       const codes = await Promise.all(
         [0, 1, 2, 3].map(
           () =>
-            new Promise<number | null>((res) => {
-              const p = spawn(process.execPath, ["--input-type=module", "-e", `import { Store } from ${JSON.stringify(dist)}; new Store(${JSON.stringify(path)}).close();`], { stdio: "ignore" });
-              p.on("close", (c) => res(c));
+            new Promise<number | string>((res) => {
+              const p = spawn(process.execPath, ["--input-type=module", "-e", `import { Store } from ${JSON.stringify(dist)}; new Store(${JSON.stringify(path)}).close();`], { stdio: ["ignore", "ignore", "pipe"] });
+              let err = "";
+              p.stderr!.on("data", (d) => (err += d));
+              p.on("close", (c) => res(c === 0 ? 0 : `${c}: ${err.split("\n").find((l) => /Error/.test(l)) ?? err.slice(0, 300)}`));
             }),
         ),
       );
